@@ -1,0 +1,159 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/signout-bot/signout-bot/audit"
+	"github.com/signout-bot/signout-bot/authz"
+	"github.com/signout-bot/signout-bot/bot"
+	"github.com/signout-bot/signout-bot/commands"
+	"github.com/signout-bot/signout-bot/config"
+	"github.com/signout-bot/signout-bot/console"
+	"github.com/signout-bot/signout-bot/dingtalk"
+)
+
+// shutdownBound is how long in-flight sign-outs get to finish on SIGTERM.
+const shutdownBound = 10 * time.Second
+
+// frontEnd is a chat platform connection. Run returns nil when ctx is
+// cancelled and an error only when it cannot go on (bad credentials).
+type frontEnd interface {
+	Name() string
+	Run(ctx context.Context) error
+}
+
+type app struct {
+	cfg       *config.Config
+	log       *slog.Logger
+	audit     *audit.File
+	engine    *bot.Engine
+	frontEnds []frontEnd
+	console   *console.Console
+	banner    string
+}
+
+func newLogger(cfg config.LogConfig, w io.Writer) *slog.Logger {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(cfg.Level)) // validated by config
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.Format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+func newApp(cfg *config.Config, withConsole bool, stdin io.Reader, stdout, stderr io.Writer) (*app, error) {
+	log := newLogger(cfg.Log, stderr)
+	a := &app{cfg: cfg, log: log}
+	var err error
+	if a.audit, err = audit.Open(cfg.Audit.File); err != nil {
+		return nil, err
+	}
+	var dt *dingtalk.Client
+	if cfg.DingTalk.Configured() {
+		dt, err = dingtalk.New(dingtalk.Config{
+			APIURL: cfg.DingTalk.APIURL, OAPIURL: cfg.DingTalk.OAPIURL,
+			ClientID: cfg.DingTalk.ClientID, ClientSecret: cfg.DingTalk.ClientSecret.Reveal(),
+			Logger: log.With("component", "dingtalk"),
+		})
+		if err != nil {
+			a.audit.Close()
+			return nil, err
+		}
+	}
+	opt := bot.Options{
+		Policy: authz.New(authz.Rules{
+			Invokers: map[string][]string{
+				authz.Slack:    cfg.Authz.SlackUsers,
+				authz.DingTalk: cfg.Authz.DingTalkUsers,
+			},
+			Protected:    cfg.Authz.ProtectedUsers,
+			TrustConsole: withConsole,
+		}),
+		Audit:           a.audit,
+		TTL:             cfg.Confirm.TTL,
+		DryRun:          cfg.DryRun,
+		EmployeeMessage: cfg.SignOut.EmployeeMessage,
+		Parse:           commands.Options{ReasonRequired: cfg.SignOut.RequireReason(), MaxReasonRunes: cfg.SignOut.MaxReasonLength},
+		Logger:          log,
+	}
+	if dt != nil {
+		opt.Directory, opt.SignOuter = dt, dt
+	}
+	if a.engine, err = bot.New(opt); err != nil {
+		a.audit.Close()
+		return nil, err
+	}
+	if withConsole {
+		a.console = console.New(stdin, stdout)
+		a.banner = consoleBanner(cfg, dt != nil)
+	}
+	return a, nil
+}
+
+func consoleBanner(cfg *config.Config, dingtalkOn bool) string {
+	mode := "live: confirmed sign-outs are sent to DingTalk"
+	if cfg.DryRun {
+		mode = "dry run: nothing is sent to DingTalk"
+	}
+	if !dingtalkOn {
+		mode += "; no DingTalk credentials, so users are named by userId only"
+	}
+	return fmt.Sprintf("signout-bot console (%s).\nType /signout <user> <reason>, or help. End with Ctrl-D.", mode)
+}
+
+// run serves until a signal, the console's end of input, or a fatal
+// front-end error, then shuts down gracefully: the engine drains first
+// (while the platforms are still connected to carry the answers), then
+// the front ends stop, then the audit log is closed.
+func (a *app) run(ctx context.Context) int {
+	feCtx, stopFrontEnds := context.WithCancel(context.Background())
+	defer stopFrontEnds()
+	var g errgroup.Group
+	fatal := make(chan error, len(a.frontEnds)+1)
+	for _, fe := range a.frontEnds {
+		g.Go(func() error {
+			if err := fe.Run(feCtx); err != nil {
+				fatal <- fmt.Errorf("%s: %w", fe.Name(), err)
+			}
+			return nil
+		})
+	}
+	consoleDone := make(chan error, 1)
+	if a.console != nil {
+		go func() { consoleDone <- a.console.Run(ctx, a.engine, a.banner) }()
+	}
+
+	code := 0
+	select {
+	case <-ctx.Done():
+		a.log.Info("signal received; shutting down")
+	case err := <-consoleDone:
+		if err != nil {
+			a.log.Error("console", "err", err)
+		}
+	case err := <-fatal:
+		a.log.Error("fatal error; shutting down", "err", err)
+		code = 1
+	}
+
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownBound)
+	defer cancel()
+	if err := a.engine.Shutdown(sctx); err != nil {
+		a.log.Error("shutdown did not complete in time", "err", err)
+	}
+	stopFrontEnds()
+	_ = g.Wait()
+	if err := a.audit.Close(); err != nil {
+		a.log.Error("closing the audit log", "err", err)
+		code = 1
+	}
+	a.log.Info("stopped")
+	return code
+}

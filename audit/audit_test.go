@@ -1,0 +1,100 @@
+package audit
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+)
+
+func readLines(t *testing.T, path string) []Record {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var out []Record
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		var r Record
+		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
+			t.Fatalf("line %q: %v", sc.Text(), err)
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+func TestAppendsAcrossReopenAndConcurrentWriters(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "audit.jsonl")
+	for round := 0; round < 2; round++ {
+		f, err := Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var wg sync.WaitGroup
+		for i := 0; i < 50; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if err := f.Write(Record{Event: Requested, Platform: "slack", Invoker: "U1", Target: "alice", Reason: "line\nbreak \"quoted\""}); err != nil {
+					t.Error(err)
+				}
+			}()
+		}
+		wg.Wait()
+		if err := f.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.Write(Record{}); !errors.Is(err, ErrClosed) {
+			t.Fatalf("write after close: %v", err)
+		}
+	}
+	recs := readLines(t, path)
+	if len(recs) != 100 {
+		t.Fatalf("want 100 records after a reopen, got %d", len(recs))
+	}
+	for _, r := range recs {
+		if r.Time.IsZero() || r.Event != Requested || r.Reason != "line\nbreak \"quoted\"" {
+			t.Fatalf("record %+v", r)
+		}
+	}
+	if fi, _ := os.Stat(path); fi.Mode().Perm() != 0o600 {
+		t.Errorf("mode %v, want 0600", fi.Mode().Perm())
+	}
+}
+
+func TestRequiredFieldsAlwaysPresent(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "a.jsonl")
+	f, _ := Open(path)
+	defer f.Close()
+	if err := f.Write(Record{Event: Denied, Platform: "dingtalk", Invoker: "x"}); err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := os.ReadFile(path)
+	for _, k := range []string{`"time"`, `"event"`, `"platform"`, `"invoker"`, `"target"`, `"reason"`} {
+		if !strings.Contains(string(raw), k) {
+			t.Errorf("record lacks %s: %s", k, raw)
+		}
+	}
+}
+
+func TestUnwritableFile(t *testing.T) {
+	if _, err := Open(filepath.Join(t.TempDir(), "no", "such", "dir", "a.jsonl")); err == nil {
+		t.Fatal("open in a missing directory succeeded")
+	}
+	// /dev/full accepts the open and fails every write with ENOSPC: a full disk.
+	f, err := Open("/dev/full")
+	if err != nil {
+		t.Skipf("no /dev/full: %v", err)
+	}
+	defer f.Close()
+	if err := f.Write(Record{Event: Confirmed}); err == nil {
+		t.Fatal("write to a full disk reported success")
+	}
+}

@@ -1,0 +1,77 @@
+// Package authz decides who may sign out whom. It knows platforms only as
+// names; it knows nothing of Slack or DingTalk themselves.
+package authz
+
+import "fmt"
+
+// Platform names used by the front ends.
+const (
+	Slack    = "slack"
+	DingTalk = "dingtalk"
+	Console  = "console"
+)
+
+// Decision is an answer with its reason, for the user and the audit log.
+type Decision struct {
+	Allowed bool
+	Reason  string
+}
+
+// Policy is an immutable set of allow-lists.
+type Policy struct {
+	invokers  map[string]map[string]bool // platform -> user -> allowed
+	protected map[string]bool
+}
+
+// Rules configures a Policy.
+type Rules struct {
+	// Invokers maps a platform to the user IDs allowed to invoke and confirm.
+	Invokers map[string][]string
+	// Protected are DingTalk userIds that can never be signed out.
+	Protected []string
+	// TrustConsole lets the local console user act: whoever has the terminal
+	// already has the process and its credentials.
+	TrustConsole bool
+}
+
+// New builds a Policy from rules.
+func New(r Rules) *Policy {
+	p := &Policy{invokers: map[string]map[string]bool{}, protected: set(r.Protected)}
+	for platform, users := range r.Invokers {
+		p.invokers[platform] = set(users)
+	}
+	if r.TrustConsole {
+		p.invokers[Console] = map[string]bool{ConsoleUser: true}
+	}
+	return p
+}
+
+// ConsoleUser is the invoker name of the local console.
+const ConsoleUser = "console"
+
+// MayInvoke decides whether user on platform may ask for or confirm a sign-out.
+func (p *Policy) MayInvoke(platform, user string) Decision {
+	if user == "" {
+		return Decision{Reason: "the sender could not be identified"}
+	}
+	if !p.invokers[platform][user] {
+		return Decision{Reason: fmt.Sprintf("%s user %s is not on the allow-list for sign-outs", platform, user)}
+	}
+	return Decision{Allowed: true, Reason: fmt.Sprintf("%s user %s is on the allow-list", platform, user)}
+}
+
+// MayTarget decides whether userID may be signed out at all.
+func (p *Policy) MayTarget(userID string) Decision {
+	if p.protected[userID] {
+		return Decision{Reason: fmt.Sprintf("%s is a protected account and can never be signed out by the bot", userID)}
+	}
+	return Decision{Allowed: true, Reason: "not protected"}
+}
+
+func set(xs []string) map[string]bool {
+	m := make(map[string]bool, len(xs))
+	for _, x := range xs {
+		m[x] = true
+	}
+	return m
+}

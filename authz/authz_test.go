@@ -1,0 +1,39 @@
+package authz
+
+import "testing"
+
+func TestPolicy(t *testing.T) {
+	p := New(Rules{
+		Invokers:     map[string][]string{Slack: {"U1"}, DingTalk: {"manager4220"}},
+		Protected:    []string{"ceo001"},
+		TrustConsole: true,
+	})
+	cases := []struct {
+		platform, user string
+		want           bool
+	}{
+		{Slack, "U1", true},
+		{Slack, "U2", false},
+		{DingTalk, "U1", false}, // an ID allowed on one platform is not allowed on another
+		{DingTalk, "manager4220", true},
+		{Slack, "", false},
+		{Console, ConsoleUser, true},
+		{Console, "someone", false},
+		{"irc", "U1", false},
+	}
+	for _, c := range cases {
+		d := p.MayInvoke(c.platform, c.user)
+		if d.Allowed != c.want || d.Reason == "" {
+			t.Errorf("MayInvoke(%q,%q) = %+v, want allowed=%v with a reason", c.platform, c.user, d, c.want)
+		}
+	}
+	if d := p.MayTarget("ceo001"); d.Allowed || d.Reason == "" {
+		t.Errorf("protected target allowed: %+v", d)
+	}
+	if d := p.MayTarget("alice"); !d.Allowed {
+		t.Errorf("ordinary target refused: %+v", d)
+	}
+	if d := New(Rules{}).MayInvoke(Console, ConsoleUser); d.Allowed {
+		t.Error("console trusted without TrustConsole")
+	}
+}

@@ -1,0 +1,115 @@
+// Package bot is the platform-neutral engine of signout-bot:
+//
+//	message -> command -> policy -> resolve target -> pending confirmation
+//	-> confirm (or cancel, or expiry) -> sign-out -> result and audit
+//
+// Front ends (Slack, DingTalk, console) turn platform events into Message
+// and Action values and implement Conversation to carry the answers back.
+// The engine knows nothing of any chat platform; it talks to DingTalk's
+// directory and sign-out API through the small interfaces in deps.go.
+package bot
+
+import (
+	"context"
+	"time"
+)
+
+// Message is one chat command, stripped of platform syntax (bot mentions,
+// slash-command envelopes).
+type Message struct {
+	Platform     string // authz.Slack, authz.DingTalk, authz.Console
+	Invoker      string // the sender's platform user ID
+	Conversation string // where it was said: channel or conversation ID
+	Direct       bool   // a 1:1 chat with the bot
+	// Text is the whole command ("/signout alice lost phone", "confirm AB12CD"),
+	// or, when ArgsOnly, the text after a slash command ("alice lost phone").
+	Text     string
+	ArgsOnly bool
+	// Mentions are the DingTalk userIds of the people @mentioned in the
+	// message, the bot excluded, in order. They resolve an @mention target.
+	Mentions []string
+}
+
+// Action is a button press or typed code that confirms or cancels a request.
+type Action struct {
+	Platform     string
+	User         string
+	Conversation string
+	Direct       bool
+	Code         string
+}
+
+// Conversation carries the engine's answers back to a chat. Each front end
+// implements it for one incoming message or click.
+type Conversation interface {
+	// Tell says something to the invoker only: usage, refusals, errors, progress.
+	Tell(ctx context.Context, n Notice) error
+	// Ask shows the invoker the confirmation prompt.
+	Ask(ctx context.Context, p Prompt) error
+	// Announce posts the outcome of a confirmed request where the command was given.
+	Announce(ctx context.Context, r Result) error
+}
+
+// NoticeKind tells a front end how to present a Notice.
+type NoticeKind int
+
+const (
+	// NoticeUsage is help text, possibly after a syntax problem.
+	NoticeUsage NoticeKind = iota
+	// NoticeRefused is a refusal: not allowed, wrong user, protected target...
+	NoticeRefused
+	// NoticeError is a failure: a lookup error, the audit log, a restart.
+	NoticeError
+	// NoticeProgress means the prompt was used: the sign-out is running.
+	NoticeProgress
+	// NoticeClosed means the prompt was closed: cancelled or expired.
+	NoticeClosed
+)
+
+// Notice is a message to the invoker alone. Text is plain and unescaped:
+// front ends escape it for their markup.
+type Notice struct {
+	Kind      NoticeKind
+	RequestID string
+	Text      string
+}
+
+// Target is the account to be signed out, as resolved.
+type Target struct {
+	UserID string
+	Name   string // "" when DingTalk could not tell
+	Title  string
+	// Via says how the user was named, e.g. "mobile 13800138000"; "" for a userId.
+	Via string
+	// Warning is something the invoker should know before confirming, e.g.
+	// that DingTalk says this is not an Enterprise Account.
+	Warning string
+}
+
+// Prompt asks the invoker to confirm one pending request.
+type Prompt struct {
+	RequestID string
+	Code      string
+	Target    Target
+	Reason    string
+	ExpiresAt time.Time
+	DryRun    bool
+}
+
+// Result is the outcome of a confirmed request.
+type Result struct {
+	RequestID string
+	Platform  string
+	Invoker   string
+	Target    Target
+	Reason    string
+	DryRun    bool
+	OK        bool
+	// Problem says in words why it failed; Code and DingTalkRequestID come
+	// from DingTalk's error when there was one.
+	Problem           string
+	Code              string
+	DingTalkRequestID string
+	// AuditFailed is set when the outcome could not be written to the audit log.
+	AuditFailed bool
+}

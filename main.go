@@ -1,0 +1,98 @@
+// Command signout-bot signs compromised DingTalk accounts out of every
+// device, on request from Slack, a DingTalk group or the local console,
+// after a policy check and an explicit confirmation. See README.md.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/signout-bot/signout-bot/config"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+type flags struct {
+	config    string
+	configSet bool
+	check     bool
+	console   bool
+}
+
+func parseFlags(args []string, stderr io.Writer) (flags, error) {
+	var f flags
+	fs := flag.NewFlagSet("signout-bot", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&f.config, "config", "config.yaml", "configuration file")
+	fs.BoolVar(&f.check, "check", false, "validate the configuration and exit")
+	fs.BoolVar(&f.console, "console", false, "chat with the bot in this terminal, as the local admin")
+	if err := fs.Parse(args); err != nil {
+		return f, err
+	}
+	if fs.NArg() > 0 {
+		return f, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	fs.Visit(func(fl *flag.Flag) { f.configSet = f.configSet || fl.Name == "config" })
+	return f, nil
+}
+
+// run is main without the process: it returns the exit code.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	f, err := parseFlags(args, stderr)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		fmt.Fprintln(stderr, "signout-bot:", err)
+		return 2
+	}
+	cfg, err := loadConfig(f)
+	if err != nil {
+		var p config.Problems
+		if errors.As(err, &p) {
+			for _, line := range p {
+				fmt.Fprintln(stderr, line)
+			}
+		} else {
+			fmt.Fprintln(stderr, err)
+		}
+		return 1
+	}
+	if f.check {
+		fmt.Fprintln(stdout, "config OK")
+		return 0
+	}
+	if !f.console && !cfg.Slack.On() && !cfg.DingTalk.StreamOn() {
+		fmt.Fprintln(stderr, "signout-bot: nothing to do: neither slack nor dingtalk.stream is enabled (use -console to chat locally)")
+		return 1
+	}
+	a, err := newApp(cfg, f.console, stdin, stdout, stderr)
+	if err != nil {
+		fmt.Fprintln(stderr, "signout-bot:", err)
+		return 1
+	}
+	return a.run(ctx)
+}
+
+// loadConfig reads the config file. The console without an explicit
+// -config and without a config.yaml runs on defaults: dry run, no accounts.
+func loadConfig(f flags) (*config.Config, error) {
+	if f.console && !f.configSet {
+		if _, err := os.Stat(f.config); errors.Is(err, fs.ErrNotExist) {
+			return config.Default(), nil
+		}
+	}
+	return config.Load(f.config)
+}
