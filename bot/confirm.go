@@ -205,11 +205,6 @@ func (p *Pending) record() audit.Record {
 	}
 }
 
-// expired is the store's callback for a request nobody confirmed in time.
-func (e *Engine) expired(p *Pending) {
-	e.expire(context.Background(), p, "no confirmation within the time limit")
-}
-
 func (e *Engine) expire(ctx context.Context, p *Pending, why string) {
 	e.obs.Pending(-1)
 	e.obs.Command(p.Platform, "expired")

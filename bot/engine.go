@@ -31,7 +31,7 @@ type Options struct {
 
 	LookupTimeout  time.Duration // per directory lookup; default 5s
 	SignOutTimeout time.Duration // for the sign-out with its retries; default 30s
-	SweepInterval  time.Duration // how often expired requests are swept; default 5s
+	SweepInterval  time.Duration // how often requests past their TTL are closed; default 5s
 	Logger         *slog.Logger
 	Now            func() time.Time
 }
@@ -76,7 +76,7 @@ func New(opt Options) (*Engine, error) {
 		e.obs = nopObserver{}
 	}
 	if e.store == nil {
-		e.store = NewMemoryStore(30*time.Second, e.expired)
+		e.store = NewMemoryStore()
 	}
 	go e.sweep()
 	return e, nil
@@ -91,12 +91,10 @@ func setDefault(d *time.Duration, v time.Duration) {
 // sweeper is implemented by stores that need a periodic sweep.
 type sweeper interface{ Sweep() }
 
+// sweep closes requests past their expiry, so that each is audited and its
+// invoker told even if nobody clicks again.
 func (e *Engine) sweep() {
 	defer close(e.swept)
-	s, ok := e.store.(sweeper)
-	if !ok {
-		return
-	}
 	t := time.NewTicker(e.opt.SweepInterval)
 	defer t.Stop()
 	for {
@@ -104,6 +102,16 @@ func (e *Engine) sweep() {
 		case <-e.stop:
 			return
 		case <-t.C:
+		}
+		now := e.opt.Now()
+		for _, p := range e.store.Open() {
+			if !now.Before(p.ExpiresAt) {
+				if _, err := e.store.Close(p.Code, StateExpired); err == nil {
+					e.expire(context.Background(), p, "no confirmation within the time limit")
+				}
+			}
+		}
+		if s, ok := e.store.(sweeper); ok {
 			s.Sweep()
 		}
 	}

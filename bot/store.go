@@ -77,9 +77,8 @@ type Store interface {
 // MemoryStore is a Store in process memory, built on go-cache: Add is
 // go-cache's atomic insert-if-absent, which makes Close one-shot.
 type MemoryStore struct {
-	open   *cache.Cache // code -> *Pending, until grace after it expires
+	open   *cache.Cache // code -> *Pending
 	closed *cache.Cache // code -> closedEntry, remembered for retention
-	grace  time.Duration
 }
 
 type closedEntry struct {
@@ -88,39 +87,26 @@ type closedEntry struct {
 }
 
 // retention is how long a closed code still gets a precise answer
-// ("already confirmed") instead of "unknown".
+// ("already confirmed", "expired") instead of "unknown". It also bounds how
+// long an open request is kept if nobody closes it.
 const retention = 24 * time.Hour
 
-// NewMemoryStore returns a store that keeps an expired request findable for
-// grace, so that a late confirmation is told "expired" rather than
-// "unknown". Sweep evicts it after that and calls onExpire (if not nil) once
-// for each request that expired unconfirmed.
-//
-// go-cache's own janitor is not used: its goroutine can't be stopped, so
-// the engine calls Sweep from a loop it owns.
-func NewMemoryStore(grace time.Duration, onExpire func(*Pending)) *MemoryStore {
-	s := &MemoryStore{
+// NewMemoryStore returns an empty store. The engine decides expiry (it
+// closes due requests as expired); the store only forgets old entries on
+// Sweep. go-cache's own janitor is not used: its goroutine can't be
+// stopped, so the engine calls Sweep from a loop it owns.
+func NewMemoryStore() *MemoryStore {
+	return &MemoryStore{
 		open:   cache.New(cache.NoExpiration, 0),
 		closed: cache.New(retention, 0),
-		grace:  grace,
 	}
-	s.open.OnEvicted(func(code string, v any) {
-		// Also called for Delete in Close, where closed has the code already.
-		p := v.(*Pending)
-		if s.closed.Add(code, closedEntry{p, StateExpired}, cache.DefaultExpiration) == nil && onExpire != nil {
-			onExpire(p)
-		}
-	})
-	return s
 }
 
 func (s *MemoryStore) Add(p *Pending) error {
 	if _, found := s.closed.Get(p.Code); found {
 		return ErrCodeTaken
 	}
-	// go-cache treats a duration <= 0 as "never": keep it positive.
-	ttl := max(time.Until(p.ExpiresAt)+s.grace, time.Millisecond)
-	if err := s.open.Add(p.Code, p, ttl); err != nil {
+	if err := s.open.Add(p.Code, p, retention); err != nil {
 		return ErrCodeTaken
 	}
 	return nil
@@ -165,8 +151,7 @@ func (s *MemoryStore) Open() []*Pending {
 	return out
 }
 
-// Sweep evicts expired requests, reporting each to onExpire, and forgets
-// closed codes past retention.
+// Sweep forgets entries older than retention.
 func (s *MemoryStore) Sweep() {
 	s.open.DeleteExpired()
 	s.closed.DeleteExpired()
