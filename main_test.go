@@ -1,0 +1,276 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/signout-bot/signout-bot/internal/fakedingtalk"
+)
+
+var binary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "signout-bot-test")
+	if err != nil {
+		panic(err)
+	}
+	binary = filepath.Join(dir, "signout-bot")
+	if out, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "build: %v\n%s", err, out)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// proc is the built binary with its stdin and a line reader on stdout.
+type proc struct {
+	t      *testing.T
+	cmd    *exec.Cmd
+	stdin  io.WriteCloser
+	lines  chan string
+	stderr *strings.Builder
+	seen   []string
+}
+
+func start(t *testing.T, dir string, env []string, args ...string) *proc {
+	t.Helper()
+	cmd := exec.Command(binary, args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), env...)
+	stdin, _ := cmd.StdinPipe()
+	stdout, _ := cmd.StdoutPipe()
+	p := &proc{t: t, cmd: cmd, stdin: stdin, lines: make(chan string, 100), stderr: &strings.Builder{}}
+	cmd.Stderr = p.stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			p.lines <- sc.Text()
+		}
+		close(p.lines)
+	}()
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	return p
+}
+
+func (p *proc) send(line string) {
+	if _, err := io.WriteString(p.stdin, line+"\n"); err != nil {
+		p.t.Fatalf("write %q: %v", line, err)
+	}
+}
+
+// expect reads stdout until a line matches re, and returns its submatches.
+func (p *proc) expect(re string) []string {
+	p.t.Helper()
+	rx := regexp.MustCompile(re)
+	timeout := time.After(15 * time.Second)
+	for {
+		select {
+		case line, ok := <-p.lines:
+			if !ok {
+				p.t.Fatalf("stdout closed before %q; saw %q\nstderr: %s", re, p.seen, p.stderr)
+			}
+			p.seen = append(p.seen, line)
+			if m := rx.FindStringSubmatch(line); m != nil {
+				return m
+			}
+		case <-timeout:
+			p.t.Fatalf("no line matching %q; saw %q\nstderr: %s", re, p.seen, p.stderr)
+		}
+	}
+}
+
+func (p *proc) wait() int {
+	p.t.Helper()
+	done := make(chan error, 1)
+	go func() { done <- p.cmd.Wait() }()
+	select {
+	case err := <-done:
+		if ee, ok := err.(*exec.ExitError); ok {
+			return ee.ExitCode()
+		}
+		if err != nil {
+			p.t.Fatal(err)
+		}
+		return 0
+	case <-time.After(20 * time.Second):
+		p.t.Fatalf("process did not exit; stderr: %s", p.stderr)
+	}
+	return -1
+}
+
+func auditEvents(t *testing.T, path string) []map[string]any {
+	t.Helper()
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []map[string]any
+	for _, line := range strings.Split(strings.TrimSpace(string(raw)), "\n") {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(line), &m); err != nil {
+			t.Fatalf("audit line %q: %v", line, err)
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+func eventNames(recs []map[string]any) string {
+	var names []string
+	for _, r := range recs {
+		names = append(names, fmt.Sprint(r["event"]))
+	}
+	return strings.Join(names, ",")
+}
+
+// The README's first command: the console with no config, in dry-run mode.
+func TestConsoleZeroConfigDryRun(t *testing.T) {
+	dir := t.TempDir()
+	p := start(t, dir, nil, "-console")
+	p.expect(`dry run`)
+	p.send("")
+	p.send("/signout")
+	p.expect(`^/signout <user> <reason>`)
+	p.send("／ｓｉｇｎｏｕｔ　alice　lost phone") // typed on a phone
+	code := p.expect(`To go ahead send: confirm ([A-Z0-9]+)`)[1]
+	p.send("confirm " + strings.ToLower(code))
+	p.expect(`^= Dry run: would have signed out alice`)
+	p.send("confirm " + code)
+	p.expect(`already confirmed`)
+	p.send("/signout +86 13800138000 stolen")
+	p.expect(`no DingTalk credentials`)
+	p.stdin.Close()
+	if rc := p.wait(); rc != 0 {
+		t.Fatalf("exit %d; stderr %s", rc, p.stderr)
+	}
+	recs := auditEvents(t, filepath.Join(dir, "audit.jsonl"))
+	if got := eventNames(recs); got != "requested,confirmed,succeeded" {
+		t.Fatalf("audit %s", got)
+	}
+	for _, r := range recs {
+		if r["dry_run"] != true || r["platform"] != "console" || r["target"] != "alice" || r["reason"] != "lost phone" {
+			t.Fatalf("audit record %v", r)
+		}
+	}
+}
+
+func writeConfig(t *testing.T, dir, body string) string {
+	t.Helper()
+	path := filepath.Join(dir, "config.yaml")
+	if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// The full path with real credentials: console -> engine -> the real
+// DingTalk client -> a fake DingTalk OpenAPI on loopback.
+func TestConsoleSignsOutThroughDingTalk(t *testing.T) {
+	api := fakedingtalk.NewOpenAPI(t)
+	api.AddUser(fakedingtalk.FakeUser{UserID: "alice", Name: "Alice Liddell", Mobile: "13800138000", Exclusive: true})
+	dir := t.TempDir()
+	cfg := writeConfig(t, dir, fmt.Sprintf(`
+dingtalk:
+  client_id: %s
+  client_secret: ${DT_SECRET}
+  corp_id: dingcorp
+  api_url: %s
+  oapi_url: %s
+  stream: false
+authz:
+  protected_users: [ceo001]
+audit:
+  file: %s
+http:
+  listen: ""
+`, fakedingtalk.ClientID, api.URL(), api.URL(), filepath.Join(dir, "audit.jsonl")))
+	p := start(t, dir, []string{"DT_SECRET=" + fakedingtalk.ClientSecret}, "-console", "-config", cfg)
+	p.send("/signout +86 138 0013 8000 laptop stolen")
+	p.expect(`Sign out Alice Liddell \(alice\)`)
+	code := p.expect(`confirm ([A-Z0-9]+)`)[1]
+	p.send("/signout ceo001 testing")
+	p.expect(`protected`)
+	p.send("confirm " + code)
+	p.expect(`^= ✅ Signed out Alice Liddell \(alice\)`)
+	p.stdin.Close()
+	if rc := p.wait(); rc != 0 {
+		t.Fatalf("exit %d", rc)
+	}
+	so := api.SignOuts()
+	if len(so) != 1 || so[0].UserID != "alice" || so[0].Reason != "laptop stolen" || so[0].ReasonI18n["zh_CN"] == "" {
+		t.Fatalf("signOut calls %+v", so)
+	}
+	if strings.Contains(p.stderr.String(), fakedingtalk.ClientSecret) {
+		t.Fatal("the app secret reached the log")
+	}
+	if got := eventNames(auditEvents(t, filepath.Join(dir, "audit.jsonl"))); got != "requested,denied,confirmed,succeeded" {
+		t.Fatalf("audit %s", got)
+	}
+}
+
+func TestCheck(t *testing.T) {
+	dir := t.TempDir()
+	bad := writeConfig(t, dir, "slack:\n  app_token: xoxb-secret-value\n  bot_token: ${NOPE_UNSET}\nconfirm:\n  ttl: 1s\n")
+	cmd := exec.Command(binary, "-config", bad, "-check")
+	out, err := cmd.CombinedOutput()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
+		t.Fatalf("want exit 1, got %v: %s", err, out)
+	}
+	for _, want := range []string{"slack.app_token: must start with xapp-", "slack.bot_token: environment variable NOPE_UNSET is not set", "confirm.ttl:"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(string(out), "secret-value") {
+		t.Fatalf("secret printed:\n%s", out)
+	}
+	good := writeConfig(t, dir, "dry_run: true\n")
+	if out, err := exec.Command(binary, "-config", good, "-check").CombinedOutput(); err != nil {
+		t.Fatalf("valid config: %v %s", err, out)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "audit.jsonl")); err == nil {
+		t.Fatal("-check created the audit log")
+	}
+}
+
+func TestUnwritableAuditLogStopsStartup(t *testing.T) {
+	dir := t.TempDir()
+	cfg := writeConfig(t, dir, "dry_run: true\naudit:\n  file: "+filepath.Join(dir, "missing", "a.jsonl")+"\n")
+	out, err := exec.Command(binary, "-console", "-config", cfg).CombinedOutput()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 || !strings.Contains(string(out), "audit") {
+		t.Fatalf("want exit 1 naming the audit log, got %v: %s", err, out)
+	}
+}
+
+func TestSIGTERMStopsGracefully(t *testing.T) {
+	dir := t.TempDir()
+	p := start(t, dir, nil, "-console")
+	p.send("/signout alice lost phone")
+	p.expect(`confirm [A-Z0-9]+`)
+	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	p.expect(`expired \(the bot stopped before it was confirmed\)`)
+	if rc := p.wait(); rc != 0 {
+		t.Fatalf("exit %d; stderr %s", rc, p.stderr)
+	}
+	if got := eventNames(auditEvents(t, filepath.Join(dir, "audit.jsonl"))); got != "requested,expired" {
+		t.Fatalf("audit %s", got)
+	}
+}
+
