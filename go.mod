@@ -4,6 +4,7 @@ go 1.26.0
 
 require (
 	github.com/cenkalti/backoff/v5 v5.0.3 // indirect
+	github.com/google/uuid v1.6.0 // indirect
 	github.com/gorilla/websocket v1.5.3 // indirect
 	github.com/open-dingtalk/dingtalk-stream-sdk-go v0.9.2-beta.1 // indirect
 	github.com/patrickmn/go-cache v2.1.0+incompatible // indirect

@@ -1,0 +1,119 @@
+// Package commands parses the chat commands people send to signout-bot:
+// "/signout <user> <reason>", "confirm CODE", "cancel CODE" and "help".
+//
+// Text typed on phones arrives with full-width characters, smart quotes,
+// odd spaces and invisible characters; Parse normalises all of that first
+// (see Normalize) so the same command means the same thing however it was
+// typed. Parsing is purely syntactic: resolving a target to a person is the
+// caller's job.
+package commands
+
+import (
+	"fmt"
+	"strconv"
+)
+
+// Kind is what a command asks the bot to do. The zero Kind is not valid, so
+// a zero Command never means anything.
+type Kind int
+
+const (
+	Help    Kind = iota + 1 // show Usage
+	SignOut                 // sign Target out, because of Reason
+	Confirm                 // confirm the pending sign-out identified by Code
+	Cancel                  // cancel the pending sign-out identified by Code
+)
+
+func (k Kind) String() string {
+	switch k {
+	case Help:
+		return "help"
+	case SignOut:
+		return "signout"
+	case Confirm:
+		return "confirm"
+	case Cancel:
+		return "cancel"
+	}
+	return "Kind(" + strconv.Itoa(int(k)) + ")"
+}
+
+// TargetKind says how the person to sign out was named. The zero TargetKind
+// is not valid.
+type TargetKind int
+
+const (
+	UserID  TargetKind = iota + 1 // a DingTalk userId (staffId)
+	Mobile                        // a mobile number, to resolve with get-by-mobile
+	Mention                       // an @mention, to resolve from the message's atUsers
+)
+
+func (k TargetKind) String() string {
+	switch k {
+	case UserID:
+		return "userId"
+	case Mobile:
+		return "mobile"
+	case Mention:
+		return "mention"
+	}
+	return "TargetKind(" + strconv.Itoa(int(k)) + ")"
+}
+
+// Target is the person a SignOut command names.
+type Target struct {
+	Kind TargetKind
+	// Value is what to look the person up by. UserID: the userId. Mobile:
+	// "13800138000" for a mainland China number, "+<digits>" otherwise.
+	// Mention: the mention as typed, e.g. "@张三".
+	Value string
+	// Input is what the user typed for the target, after normalisation,
+	// for showing back to them (e.g. "+86 138 0013 8000").
+	Input string
+}
+
+// Command is a parsed chat command. Target and Reason are set for SignOut,
+// Code for Confirm and Cancel.
+type Command struct {
+	Kind   Kind
+	Target Target
+	Reason string
+	Code   string // upper case, 4 to 12 ASCII letters or digits
+}
+
+// Options tune the checks Parse applies to a sign-out reason.
+type Options struct {
+	ReasonRequired bool
+	MaxReasonRunes int // zero or less means DefaultMaxReasonRunes
+}
+
+// Limits on what Parse accepts.
+const (
+	DefaultMaxReasonRunes = 300
+	MaxLineBytes          = 16 << 10 // longer messages are rejected before any other work
+	MaxUserIDLen          = 64
+	MaxMentionRunes       = 64
+	MinCodeLen            = 4
+	MaxCodeLen            = 12
+)
+
+// Usage is the help text, short enough for a phone screen.
+const Usage = `/signout <user> <reason>
+  user: DingTalk userId, mobile
+  (13800138000, +86 138 0013 8000)
+  or @name (in DingTalk)
+confirm CODE / cancel CODE
+/signout help
+e.g. /signout alice lost phone`
+
+// SyntaxError reports a command that could not be understood. Problem is a
+// short sentence for the person who typed it; callers show it with Usage.
+type SyntaxError struct {
+	Problem string
+}
+
+func (e *SyntaxError) Error() string { return e.Problem }
+
+func syntaxErrorf(format string, args ...any) error {
+	return &SyntaxError{Problem: fmt.Sprintf(format, args...)}
+}
