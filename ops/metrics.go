@@ -1,0 +1,90 @@
+// Package ops is what an operator looks at: /healthz, /readyz and
+// Prometheus /metrics.
+package ops
+
+import (
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+)
+
+// Metrics holds signout-bot's Prometheus metrics. It implements
+// bot.Observer and the DingTalk client's observer.
+type Metrics struct {
+	Registry *prometheus.Registry
+
+	commands      *prometheus.CounterVec
+	signOuts      *prometheus.HistogramVec
+	apiCalls      *prometheus.CounterVec
+	apiRetries    *prometheus.CounterVec
+	connected     *prometheus.GaugeVec
+	pending       prometheus.Gauge
+	auditFailures prometheus.Counter
+}
+
+// NewMetrics registers every metric, plus the Go and process collectors.
+func NewMetrics() *Metrics {
+	m := &Metrics{
+		Registry: prometheus.NewRegistry(),
+		commands: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "signoutbot_commands_total",
+			Help: "Commands and confirmations by platform and outcome.",
+		}, []string{"platform", "outcome"}),
+		signOuts: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "signoutbot_signout_duration_seconds",
+			Help:    "Time of the DingTalk sign-out call, retries included, by outcome.",
+			Buckets: []float64{.05, .1, .25, .5, 1, 2.5, 5, 10, 30},
+		}, []string{"outcome"}),
+		apiCalls: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "signoutbot_dingtalk_api_calls_total",
+			Help: "DingTalk OpenAPI attempts by endpoint and error code (\"ok\" on success).",
+		}, []string{"endpoint", "code"}),
+		apiRetries: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "signoutbot_dingtalk_api_retries_total",
+			Help: "DingTalk OpenAPI retries by endpoint.",
+		}, []string{"endpoint"}),
+		connected: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "signoutbot_platform_connected",
+			Help: "1 while the platform connection is up.",
+		}, []string{"platform"}),
+		pending: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "signoutbot_pending_confirmations",
+			Help: "Sign-out requests waiting for confirmation.",
+		}),
+		auditFailures: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "signoutbot_audit_write_failures_total",
+			Help: "Audit records that could not be written. Alert on any.",
+		}),
+	}
+	m.Registry.MustRegister(m.commands, m.signOuts, m.apiCalls, m.apiRetries, m.connected, m.pending, m.auditFailures,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return m
+}
+
+// Command implements bot.Observer.
+func (m *Metrics) Command(platform, outcome string) { m.commands.WithLabelValues(platform, outcome).Inc() }
+
+// SignOut implements bot.Observer.
+func (m *Metrics) SignOut(outcome string, seconds float64) {
+	m.signOuts.WithLabelValues(outcome).Observe(seconds)
+}
+
+// Pending implements bot.Observer.
+func (m *Metrics) Pending(delta int) { m.pending.Add(float64(delta)) }
+
+// AuditFailure implements bot.Observer.
+func (m *Metrics) AuditFailure() { m.auditFailures.Inc() }
+
+// APICall counts one DingTalk attempt; code is "ok" on success.
+func (m *Metrics) APICall(endpoint, code string) { m.apiCalls.WithLabelValues(endpoint, code).Inc() }
+
+// APIRetry counts one DingTalk retry.
+func (m *Metrics) APIRetry(endpoint string) { m.apiRetries.WithLabelValues(endpoint).Inc() }
+
+// Connected records a platform connection's state.
+func (m *Metrics) Connected(platform string, up bool) {
+	v := 0.0
+	if up {
+		v = 1
+	}
+	m.connected.WithLabelValues(platform).Set(v)
+}
