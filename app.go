@@ -16,6 +16,7 @@ import (
 	"github.com/signout-bot/signout-bot/config"
 	"github.com/signout-bot/signout-bot/console"
 	"github.com/signout-bot/signout-bot/dingtalk"
+	"github.com/signout-bot/signout-bot/ops"
 )
 
 // shutdownBound is how long in-flight sign-outs get to finish on SIGTERM.
@@ -31,6 +32,8 @@ type frontEnd interface {
 type app struct {
 	cfg       *config.Config
 	log       *slog.Logger
+	metrics   *ops.Metrics
+	checks    map[string]ops.Check
 	audit     *audit.File
 	engine    *bot.Engine
 	frontEnds []frontEnd
@@ -50,7 +53,7 @@ func newLogger(cfg config.LogConfig, w io.Writer) *slog.Logger {
 
 func newApp(cfg *config.Config, withConsole bool, stdin io.Reader, stdout, stderr io.Writer) (*app, error) {
 	log := newLogger(cfg.Log, stderr)
-	a := &app{cfg: cfg, log: log}
+	a := &app{cfg: cfg, log: log, metrics: ops.NewMetrics(), checks: map[string]ops.Check{}}
 	var err error
 	if a.audit, err = audit.Open(cfg.Audit.File); err != nil {
 		return nil, err
@@ -60,11 +63,15 @@ func newApp(cfg *config.Config, withConsole bool, stdin io.Reader, stdout, stder
 		dt, err = dingtalk.New(dingtalk.Config{
 			APIURL: cfg.DingTalk.APIURL, OAPIURL: cfg.DingTalk.OAPIURL,
 			ClientID: cfg.DingTalk.ClientID, ClientSecret: cfg.DingTalk.ClientSecret.Reveal(),
-			Logger: log.With("component", "dingtalk"),
+			Logger: log.With("component", "dingtalk"), Observer: a.metrics,
 		})
 		if err != nil {
 			a.audit.Close()
 			return nil, err
+		}
+		a.checks["dingtalk token"] = func(ctx context.Context) error {
+			_, err := dt.Token(ctx)
+			return err
 		}
 	}
 	opt := bot.Options{
@@ -82,6 +89,7 @@ func newApp(cfg *config.Config, withConsole bool, stdin io.Reader, stdout, stder
 		EmployeeMessage: cfg.SignOut.EmployeeMessage,
 		Parse:           commands.Options{ReasonRequired: cfg.SignOut.RequireReason(), MaxReasonRunes: cfg.SignOut.MaxReasonLength},
 		Logger:          log,
+		Observer:        a.metrics,
 	}
 	if dt != nil {
 		opt.Directory, opt.SignOuter = dt, dt
@@ -94,7 +102,37 @@ func newApp(cfg *config.Config, withConsole bool, stdin io.Reader, stdout, stder
 		a.console = console.New(stdin, stdout)
 		a.banner = consoleBanner(cfg, dt != nil)
 	}
+	if err := a.addFrontEnds(dt); err != nil {
+		a.audit.Close()
+		return nil, err
+	}
+	if addr := cfg.HTTP.Addr(); addr != "" {
+		srv, err := ops.Listen(addr, ops.Handler(a.metrics, a.checks), log)
+		if err != nil {
+			a.audit.Close()
+			return nil, err
+		}
+		a.frontEnds = append(a.frontEnds, srv)
+	}
 	return a, nil
+}
+
+// connection is a front end whose connection state readiness depends on.
+type connection interface {
+	frontEnd
+	Connected() bool
+}
+
+// watch makes a platform connection part of /readyz and /metrics.
+func (a *app) watch(c connection) {
+	a.frontEnds = append(a.frontEnds, c)
+	a.metrics.WatchConnection(c.Name(), c.Connected)
+	a.checks[c.Name()] = func(context.Context) error {
+		if !c.Connected() {
+			return fmt.Errorf("not connected")
+		}
+		return nil
+	}
 }
 
 func consoleBanner(cfg *config.Config, dingtalkOn bool) string {

@@ -167,9 +167,10 @@ func (c *Config) applyDefaults() {
 }
 
 // Default returns the configuration used when no file is given: dry-run,
-// no platforms, the console only.
+// no platforms, the console only, no operations endpoint.
 func Default() *Config {
-	c := &Config{DryRun: true}
+	off := ""
+	c := &Config{DryRun: true, HTTP: HTTPConfig{Listen: &off}}
 	c.applyDefaults()
 	return c
 }

@@ -16,7 +16,6 @@ type Metrics struct {
 	signOuts      *prometheus.HistogramVec
 	apiCalls      *prometheus.CounterVec
 	apiRetries    *prometheus.CounterVec
-	connected     *prometheus.GaugeVec
 	pending       prometheus.Gauge
 	auditFailures prometheus.Counter
 }
@@ -42,10 +41,6 @@ func NewMetrics() *Metrics {
 			Name: "signoutbot_dingtalk_api_retries_total",
 			Help: "DingTalk OpenAPI retries by endpoint.",
 		}, []string{"endpoint"}),
-		connected: prometheus.NewGaugeVec(prometheus.GaugeOpts{
-			Name: "signoutbot_platform_connected",
-			Help: "1 while the platform connection is up.",
-		}, []string{"platform"}),
 		pending: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "signoutbot_pending_confirmations",
 			Help: "Sign-out requests waiting for confirmation.",
@@ -55,7 +50,7 @@ func NewMetrics() *Metrics {
 			Help: "Audit records that could not be written. Alert on any.",
 		}),
 	}
-	m.Registry.MustRegister(m.commands, m.signOuts, m.apiCalls, m.apiRetries, m.connected, m.pending, m.auditFailures,
+	m.Registry.MustRegister(m.commands, m.signOuts, m.apiCalls, m.apiRetries, m.pending, m.auditFailures,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -80,11 +75,17 @@ func (m *Metrics) APICall(endpoint, code string) { m.apiCalls.WithLabelValues(en
 // APIRetry counts one DingTalk retry.
 func (m *Metrics) APIRetry(endpoint string) { m.apiRetries.WithLabelValues(endpoint).Inc() }
 
-// Connected records a platform connection's state.
-func (m *Metrics) Connected(platform string, up bool) {
-	v := 0.0
-	if up {
-		v = 1
-	}
-	m.connected.WithLabelValues(platform).Set(v)
+// WatchConnection exports a platform's connection state, read from
+// connected at each scrape, as signoutbot_platform_connected{platform}.
+func (m *Metrics) WatchConnection(platform string, connected func() bool) {
+	m.Registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name:        "signoutbot_platform_connected",
+		Help:        "1 while the platform connection is up.",
+		ConstLabels: prometheus.Labels{"platform": platform},
+	}, func() float64 {
+		if connected() {
+			return 1
+		}
+		return 0
+	}))
 }

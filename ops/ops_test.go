@@ -58,7 +58,7 @@ func TestEndpointsOverARealSocket(t *testing.T) {
 	m.SignOut("succeeded", 0.3)
 	m.APICall("signOut", "system.busy")
 	m.APIRetry("signOut")
-	m.Connected("slack", true)
+	m.WatchConnection("slack", slackUp.Load)
 	m.Pending(2)
 	m.Pending(-1)
 	m.AuditFailure()
