@@ -52,16 +52,27 @@ type harness struct {
 // talks to a fake DingTalk OpenAPI over 127.0.0.1.
 func newHarness(t testing.TB, mods ...func(*bot.Options)) *harness {
 	t.Helper()
+	return newHarnessWithClient(t, nil, mods...)
+}
+
+// newHarnessWithClient is newHarness with the DingTalk client's config
+// adjusted by clientMod.
+func newHarnessWithClient(t testing.TB, clientMod func(*dingtalk.Config), mods ...func(*bot.Options)) *harness {
+	t.Helper()
 	h := &harness{t: t, api: fakedingtalk.NewOpenAPI(t), clock: &clock{now: time.Now()}}
 	h.api.AddUser(fakedingtalk.FakeUser{UserID: "alice", Name: "Alice Liddell", Title: "Engineer", Mobile: "13800138000", Exclusive: true})
 	h.api.AddUser(fakedingtalk.FakeUser{UserID: "ceo001", Name: "The Boss", Exclusive: true})
 	h.api.AddUser(fakedingtalk.FakeUser{UserID: "guest7", Name: "Gus", Exclusive: false})
-	var err error
-	h.client, err = dingtalk.New(dingtalk.Config{
+	cc := dingtalk.Config{
 		APIURL: h.api.URL(), OAPIURL: h.api.URL(),
 		ClientID: fakedingtalk.ClientID, ClientSecret: fakedingtalk.ClientSecret,
 		Retry: dingtalk.RetryPolicy{MaxAttempts: 3, InitialInterval: time.Millisecond, MaxInterval: 5 * time.Millisecond, MaxElapsed: 5 * time.Second},
-	})
+	}
+	if clientMod != nil {
+		clientMod(&cc)
+	}
+	var err error
+	h.client, err = dingtalk.New(cc)
 	if err != nil {
 		t.Fatal(err)
 	}
