@@ -273,4 +273,3 @@ func TestSIGTERMStopsGracefully(t *testing.T) {
 		t.Fatalf("audit %s", got)
 	}
 }
-

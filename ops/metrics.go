@@ -56,7 +56,9 @@ func NewMetrics() *Metrics {
 }
 
 // Command implements bot.Observer.
-func (m *Metrics) Command(platform, outcome string) { m.commands.WithLabelValues(platform, outcome).Inc() }
+func (m *Metrics) Command(platform, outcome string) {
+	m.commands.WithLabelValues(platform, outcome).Inc()
+}
 
 // SignOut implements bot.Observer.
 func (m *Metrics) SignOut(outcome string, seconds float64) {
