@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -146,6 +149,15 @@ func consoleBanner(cfg *config.Config, dingtalkOn bool) string {
 	return fmt.Sprintf("signout-bot console (%s).\nType /signout <user> <reason>, or help. End with Ctrl-D.", mode)
 }
 
+// reopenAudit follows a rotated audit log (SIGHUP, see deploy/).
+func (a *app) reopenAudit() {
+	if err := a.audit.Reopen(); err != nil {
+		a.log.Error("audit log could not be reopened; still writing to the old file", "err", err)
+		return
+	}
+	a.log.Info("audit log reopened", "file", a.cfg.Audit.File)
+}
+
 // run serves until a signal, the console's end of input, or a fatal
 // front-end error, then shuts down gracefully: the engine drains first
 // (while the platforms are still connected to carry the answers), then
@@ -168,17 +180,29 @@ func (a *app) run(ctx context.Context) int {
 		go func() { consoleDone <- a.console.Run(ctx, a.engine, a.banner) }()
 	}
 
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+
 	code := 0
-	select {
-	case <-ctx.Done():
-		a.log.Info("signal received; shutting down")
-	case err := <-consoleDone:
-		if err != nil {
-			a.log.Error("console", "err", err)
+wait:
+	for {
+		select {
+		case <-hup:
+			a.reopenAudit()
+		case <-ctx.Done():
+			a.log.Info("signal received; shutting down")
+			break wait
+		case err := <-consoleDone:
+			if err != nil {
+				a.log.Error("console", "err", err)
+			}
+			break wait
+		case err := <-fatal:
+			a.log.Error("fatal error; shutting down", "err", err)
+			code = 1
+			break wait
 		}
-	case err := <-fatal:
-		a.log.Error("fatal error; shutting down", "err", err)
-		code = 1
 	}
 
 	sctx, cancel := context.WithTimeout(context.Background(), shutdownBound)

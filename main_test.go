@@ -5,11 +5,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -40,7 +43,7 @@ type proc struct {
 	cmd    *exec.Cmd
 	stdin  io.WriteCloser
 	lines  chan string
-	stderr *strings.Builder
+	stderr *syncBuffer
 	seen   []string
 }
 
@@ -51,7 +54,7 @@ func start(t *testing.T, dir string, env []string, args ...string) *proc {
 	cmd.Env = append(os.Environ(), env...)
 	stdin, _ := cmd.StdinPipe()
 	stdout, _ := cmd.StdoutPipe()
-	p := &proc{t: t, cmd: cmd, stdin: stdin, lines: make(chan string, 100), stderr: &strings.Builder{}}
+	p := &proc{t: t, cmd: cmd, stdin: stdin, lines: make(chan string, 100), stderr: &syncBuffer{}}
 	cmd.Stderr = p.stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -272,4 +275,120 @@ func TestSIGTERMStopsGracefully(t *testing.T) {
 	if got := eventNames(auditEvents(t, filepath.Join(dir, "audit.jsonl"))); got != "requested,expired" {
 		t.Fatalf("audit %s", got)
 	}
+}
+
+func freePort(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+func httpGet(t *testing.T, url string) (int, string) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// The operations endpoint of the real process, and audit rotation by SIGHUP.
+func TestOperations(t *testing.T) {
+	api := fakedingtalk.NewOpenAPI(t)
+	api.AddUser(fakedingtalk.FakeUser{UserID: "alice", Name: "Alice", Exclusive: true})
+	dir := t.TempDir()
+	addr := freePort(t)
+	auditPath := filepath.Join(dir, "audit.jsonl")
+	cfg := writeConfig(t, dir, fmt.Sprintf(`
+dry_run: true
+dingtalk:
+  client_id: %s
+  client_secret: %s
+  api_url: %s
+  oapi_url: %s
+  stream: false
+audit:
+  file: %s
+http:
+  listen: %s
+`, fakedingtalk.ClientID, fakedingtalk.ClientSecret, api.URL(), api.URL(), auditPath, addr))
+	p := start(t, dir, nil, "-console", "-config", cfg)
+	p.expect(`dry run`)
+	p.send("/signout alice lost phone")
+	p.expect(`confirm [A-Z0-9]+`)
+
+	if code, body := httpGet(t, "http://"+addr+"/healthz"); code != 200 {
+		t.Fatalf("healthz %d %s", code, body)
+	}
+	if code, body := httpGet(t, "http://"+addr+"/readyz"); code != 200 {
+		t.Fatalf("readyz %d %s", code, body)
+	}
+	_, metrics := httpGet(t, "http://"+addr+"/metrics")
+	for _, want := range []string{
+		`signoutbot_commands_total{outcome="requested",platform="console"} 1`,
+		`signoutbot_pending_confirmations 1`,
+		`signoutbot_dingtalk_api_calls_total{code="ok",endpoint="user/get"} 1`,
+	} {
+		if !strings.Contains(metrics, want) {
+			t.Errorf("metrics lack %s", want)
+		}
+	}
+
+	// Rotate the audit log.
+	if err := os.Rename(auditPath, auditPath+".1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.cmd.Process.Signal(syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	p.send("/signout bob stolen laptop") // may land before or after the reopen
+	p.expect(`confirm [A-Z0-9]+`)
+	waitFor(t, "audit log reopened", func() bool { return strings.Contains(p.stderr.String(), "audit log reopened") })
+	p.send("/signout carol stolen laptop")
+	p.expect(`confirm [A-Z0-9]+`)
+	p.stdin.Close()
+	if rc := p.wait(); rc != 0 {
+		t.Fatalf("exit %d", rc)
+	}
+	old, cur := auditEvents(t, auditPath+".1"), auditEvents(t, auditPath)
+	if len(old)+len(cur) != 6 || len(cur) < 2 || cur[len(cur)-1]["event"] != "expired" {
+		t.Fatalf("after rotation: old %d records, new %v", len(old), eventNames(cur))
+	}
+}
+
+// waitFor polls cond, for state only visible from outside the process.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// syncBuffer is the process's stderr, written by exec's copier while the
+// test reads it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }

@@ -94,6 +94,25 @@ func (f *File) Write(r Record) error {
 	return nil
 }
 
+// Reopen closes the file and opens its path again, for rotation: rename
+// the file, then have the process call Reopen (on SIGHUP). Records written
+// in between land in the renamed file; none is lost.
+func (f *File) Reopen() error {
+	nf, err := os.OpenFile(f.path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("audit: reopen: %w", err)
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.w == nil {
+		nf.Close()
+		return ErrClosed
+	}
+	old := f.w
+	f.w = nf
+	return errors.Join(old.Sync(), old.Close())
+}
+
 // Close syncs and closes the log. Later writes fail with ErrClosed.
 func (f *File) Close() error {
 	f.mu.Lock()

@@ -98,3 +98,32 @@ func TestUnwritableFile(t *testing.T) {
 		t.Fatal("write to a full disk reported success")
 	}
 }
+
+func TestReopenAfterRotation(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "audit.jsonl")
+	f, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := f.Write(Record{Event: Requested}); err != nil {
+		t.Fatal(err)
+	}
+	rotated := path + ".1"
+	if err := os.Rename(path, rotated); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Write(Record{Event: Confirmed}); err != nil { // before the reopen: into the old file
+		t.Fatal(err)
+	}
+	if err := f.Reopen(); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Write(Record{Event: Succeeded}); err != nil {
+		t.Fatal(err)
+	}
+	if old, cur := readLines(t, rotated), readLines(t, path); len(old) != 2 || len(cur) != 1 || cur[0].Event != Succeeded {
+		t.Fatalf("rotated %d records, current %+v", len(old), cur)
+	}
+}
