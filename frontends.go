@@ -2,9 +2,22 @@ package main
 
 import (
 	"github.com/signout-bot/signout-bot/dingtalk"
+	"github.com/signout-bot/signout-bot/dingtalkbot"
 )
 
 // addFrontEnds connects the enabled chat platforms to the engine.
 func (a *app) addFrontEnds(dt *dingtalk.Client) error {
+	if a.cfg.DingTalk.StreamOn() {
+		d := a.cfg.DingTalk
+		fe, err := dingtalkbot.New(dingtalkbot.Config{
+			ClientID: d.ClientID, ClientSecret: d.ClientSecret.Reveal(), CorpID: d.CorpID,
+			RobotCode: d.RobotCode, RobotName: d.RobotName, APIURL: d.APIURL,
+			Logger: a.log.With("component", "dingtalk-stream"),
+		}, a.engine, dt)
+		if err != nil {
+			return err
+		}
+		a.watch(fe)
+	}
 	return nil
 }

@@ -53,6 +53,8 @@ type DingTalkConfig struct {
 	Stream *bool `yaml:"stream"`
 	// RobotCode identifies the robot for the robot send APIs; it defaults to ClientID.
 	RobotCode string `yaml:"robot_code"`
+	// RobotName is the robot's display name, for "@RobotName confirm CODE" in group prompts.
+	RobotName string `yaml:"robot_name"`
 }
 
 // Configured reports whether DingTalk credentials are present.

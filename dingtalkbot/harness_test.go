@@ -1,0 +1,354 @@
+package dingtalkbot
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+
+	"github.com/signout-bot/signout-bot/audit"
+	"github.com/signout-bot/signout-bot/authz"
+	"github.com/signout-bot/signout-bot/bot"
+	"github.com/signout-bot/signout-bot/dingtalk"
+	"github.com/signout-bot/signout-bot/internal/fakedingtalk"
+)
+
+// The integration tests run the real stream SDK against the fake gateway
+// over 127.0.0.1, the real engine (audit file, policy) and the real
+// dingtalk.Client against the fake OpenAPI.
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+var (
+	_ Engine    = (*bot.Engine)(nil)
+	_ Messenger = (*dingtalk.Client)(nil)
+)
+
+const (
+	corpID    = "dingcorp0001"
+	botUserID = "$:LWCP_v1:$robot0001"
+	manager   = "manager4220" // allowed
+	manager2  = "manager7777" // allowed
+	intern    = "intern01"    // not allowed
+	groupID   = "cidGroupSecurity=="
+)
+
+// waitTimeout bounds every wait in these tests.
+const waitTimeout = 15 * time.Second
+
+// harness is one bot with its fakes.
+type harness struct {
+	t         testing.TB
+	ctx       context.Context
+	gw        *fakedingtalk.Gateway
+	api       *fakedingtalk.OpenAPI
+	bot       *Bot
+	engine    *countingEngine
+	logs      *syncBuffer
+	auditPath string
+	clock     *clock
+	seq       atomic.Int64
+
+	stopOnce sync.Once
+	cancel   context.CancelFunc
+	runDone  chan error
+}
+
+type harnessOptions struct {
+	refuseOpens int
+	robotName   string
+}
+
+func newHarness(t testing.TB, opt harnessOptions) *harness {
+	t.Helper()
+	ctx, cancelTest := context.WithTimeout(context.Background(), 2*waitTimeout)
+	t.Cleanup(cancelTest)
+	h := &harness{t: t, ctx: ctx, logs: &syncBuffer{}, clock: &clock{}, runDone: make(chan error, 1)}
+	logger := slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+
+	h.api = fakedingtalk.NewOpenAPI(t)
+	for _, u := range []fakedingtalk.FakeUser{
+		{UserID: "zhangsan", Name: "Zhang San", Title: "Engineer", Exclusive: true},
+		{UserID: "lisi", Name: "Li Si", Exclusive: true},
+		{UserID: manager, Name: "Manager", Exclusive: true},
+		{UserID: manager2, Name: "Manager Two", Exclusive: true},
+	} {
+		h.api.AddUser(u)
+	}
+	h.gw = fakedingtalk.NewGateway(t)
+	h.gw.RefuseOpens(opt.refuseOpens)
+
+	dt, err := dingtalk.New(dingtalk.Config{
+		APIURL: h.api.URL(), OAPIURL: h.api.URL(),
+		ClientID: fakedingtalk.ClientID, ClientSecret: fakedingtalk.ClientSecret,
+		Retry:  dingtalk.RetryPolicy{MaxAttempts: 2, InitialInterval: time.Millisecond, MaxInterval: 2 * time.Millisecond, MaxElapsed: time.Second, RateLimitWait: time.Millisecond},
+		Logger: logger,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.auditPath = filepath.Join(t.TempDir(), "audit.jsonl")
+	af, err := audit.Open(h.auditPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng, err := bot.New(bot.Options{
+		Policy:    authz.New(authz.Rules{Invokers: map[string][]string{authz.DingTalk: {manager, manager2}}, Protected: []string{"ceo001"}}),
+		Directory: dt, SignOuter: dt, Audit: af,
+		TTL: 2 * time.Minute, Logger: logger, Now: h.clock.Now,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.engine = &countingEngine{e: eng}
+	h.bot, err = New(Config{
+		ClientID: fakedingtalk.ClientID, ClientSecret: fakedingtalk.ClientSecret, CorpID: corpID,
+		APIURL: h.gw.URL(), RobotName: opt.robotName, ConnectRetry: 5 * time.Millisecond, Logger: logger,
+	}, h.engine, dt)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	runCtx, cancel := context.WithCancel(context.Background())
+	h.cancel = cancel
+	go func() { h.runDone <- h.bot.Run(runCtx) }()
+	t.Cleanup(func() {
+		h.stop()
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := eng.Shutdown(sctx); err != nil {
+			t.Errorf("engine shutdown: %v", err)
+		}
+		if err := af.Close(); err != nil {
+			t.Errorf("audit close: %v", err)
+		}
+		if strings.Contains(h.logs.String(), fakedingtalk.ClientSecret) {
+			t.Errorf("the client secret reached the logs")
+		}
+		if t.Failed() {
+			t.Logf("logs:\n%s", h.logs.String())
+		}
+	})
+	if err := h.gw.WaitConnected(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "Connected()", h.bot.Connected)
+	return h
+}
+
+// stop cancels Run and waits for it: after stop every reply the bot was
+// going to send has been sent.
+func (h *harness) stop() {
+	h.stopOnce.Do(func() {
+		h.cancel()
+		select {
+		case err := <-h.runDone:
+			if err != nil {
+				h.t.Errorf("Run returned %v", err)
+			}
+		case <-time.After(waitTimeout):
+			h.t.Fatal("Run did not return after cancel")
+		}
+		if h.bot.Connected() {
+			h.t.Error("Connected() after Run returned")
+		}
+		if err := h.gw.WaitDisconnected(h.ctx); err != nil {
+			h.t.Errorf("the stream client did not close its connection: %v", err)
+		}
+	})
+}
+
+func (h *harness) newMsgID() string {
+	return fmt.Sprintf("msgFAKE%04d==", h.seq.Add(1))
+}
+
+// group is a text message @mentioning the bot in the group, replying
+// through session.
+func (h *harness) group(sender, text, session string) fakedingtalk.RobotMessage {
+	return fakedingtalk.RobotMessage{
+		ConversationID: groupID, ConversationType: "2", ConversationTitle: "Security",
+		ChatbotUserID: botUserID, ChatbotCorpID: corpID, RobotCode: fakedingtalk.ClientID,
+		MsgID: h.newMsgID(), SenderStaffID: sender, SenderCorpID: corpID, SenderNick: sender, SenderID: "$:LWCP_v1:$" + sender,
+		SessionWebhook: h.api.SessionWebhookURL(session), SessionWebhookExpiredTime: time.Now().Add(90 * time.Minute).UnixMilli(),
+		CreateAt: time.Now().UnixMilli(), IsInAtList: true, AtUsers: []fakedingtalk.AtUser{{DingtalkID: botUserID}},
+		MsgType: "text", Text: &fakedingtalk.MessageText{Content: " " + text},
+	}
+}
+
+// direct is a text message in the sender's 1:1 chat with the bot.
+func (h *harness) direct(sender, text, session string) fakedingtalk.RobotMessage {
+	m := h.group(sender, text, session)
+	m.ConversationID, m.ConversationType, m.ConversationTitle = "cidDirect-"+sender, "1", ""
+	m.AtUsers, m.IsInAtList = nil, false
+	return m
+}
+
+// send delivers m and waits for its ack, which must be a success.
+func (h *harness) send(m fakedingtalk.RobotMessage) fakedingtalk.Ack {
+	h.t.Helper()
+	id, err := h.gw.SendRobotMessage(h.ctx, m)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return h.ack(id)
+}
+
+func (h *harness) ack(id string) fakedingtalk.Ack {
+	h.t.Helper()
+	ack, err := h.gw.WaitAck(h.ctx, id)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	if ack.Code != 200 {
+		h.t.Fatalf("ack %+v, want code 200", ack)
+	}
+	if ack.Latency() > time.Second && !raceEnabled {
+		h.t.Errorf("ack took %v", ack.Latency())
+	}
+	return ack
+}
+
+// webhookMsg is a message posted to a sessionWebhook.
+type webhookMsg struct {
+	MsgType  string `json:"msgtype"`
+	Markdown struct {
+		Title, Text string
+	} `json:"markdown"`
+	ActionCard struct {
+		Title, Text, BtnOrientation string
+		Btns                        []struct {
+			Title     string `json:"title"`
+			ActionURL string `json:"actionURL"`
+		} `json:"btns"`
+	} `json:"actionCard"`
+	At struct {
+		AtUserIDs []string `json:"atUserIds"`
+	} `json:"at"`
+}
+
+func (m webhookMsg) text() string { return m.Markdown.Text + m.ActionCard.Text }
+
+// session returns the messages posted to a session so far.
+func (h *harness) session(session string) []webhookMsg {
+	h.t.Helper()
+	var out []webhookMsg
+	for _, raw := range h.api.SessionMessages(session) {
+		var m webhookMsg
+		if err := json.Unmarshal(raw, &m); err != nil {
+			h.t.Fatalf("session %s: %v in %s", session, err, raw)
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// waitSession waits until session has at least n messages and returns them.
+func (h *harness) waitSession(session string, n int) []webhookMsg {
+	h.t.Helper()
+	waitFor(h.t, fmt.Sprintf("%d messages on session %s", n, session), func() bool {
+		return len(h.api.SessionMessages(session)) >= n
+	})
+	return h.session(session)
+}
+
+// waitFor polls cond until it holds or waitTimeout passes.
+func waitFor(t testing.TB, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(waitTimeout)
+	tick := time.NewTicker(2 * time.Millisecond)
+	defer tick.Stop()
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		<-tick.C
+	}
+}
+
+var codeInPrompt = regexp.MustCompile(`confirm ([A-Z0-9]{4,12})\*\*`)
+
+// code is the confirmation code in a prompt.
+func code(t testing.TB, m webhookMsg) string {
+	t.Helper()
+	sub := codeInPrompt.FindStringSubmatch(m.text())
+	if sub == nil {
+		t.Fatalf("no confirm code in %q", m.text())
+	}
+	return sub[1]
+}
+
+// auditEvents lists the events in the audit file.
+func (h *harness) auditEvents() []string {
+	h.t.Helper()
+	b, err := os.ReadFile(h.auditPath)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	var events []string
+	for _, line := range bytes.Split(bytes.TrimSpace(b), []byte("\n")) {
+		var r audit.Record
+		if len(line) == 0 {
+			continue
+		}
+		if err := json.Unmarshal(line, &r); err != nil {
+			h.t.Fatalf("audit line %q: %v", line, err)
+		}
+		events = append(events, r.Event)
+	}
+	return events
+}
+
+// countingEngine records the messages it passes to the real engine.
+type countingEngine struct {
+	e     Engine
+	mu    sync.Mutex
+	calls []bot.Message
+}
+
+func (c *countingEngine) Handle(ctx context.Context, m bot.Message, conv bot.Conversation) {
+	c.mu.Lock()
+	c.calls = append(c.calls, m)
+	c.mu.Unlock()
+	c.e.Handle(ctx, m, conv)
+}
+
+func (c *countingEngine) Calls() []bot.Message {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]bot.Message(nil), c.calls...)
+}
+
+// clock is the engine's clock, which tests can move forward.
+type clock struct{ offset atomic.Int64 }
+
+func (c *clock) Now() time.Time          { return time.Now().Add(time.Duration(c.offset.Load())) }
+func (c *clock) Advance(d time.Duration) { c.offset.Add(int64(d)) }
+
+// syncBuffer collects log output from many goroutines.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}

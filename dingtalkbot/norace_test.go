@@ -1,0 +1,5 @@
+//go:build !race
+
+package dingtalkbot
+
+const raceEnabled = false
