@@ -3,10 +3,22 @@ package main
 import (
 	"github.com/signout-bot/signout-bot/dingtalk"
 	"github.com/signout-bot/signout-bot/dingtalkbot"
+	"github.com/signout-bot/signout-bot/slackbot"
 )
 
 // addFrontEnds connects the enabled chat platforms to the engine.
 func (a *app) addFrontEnds(dt *dingtalk.Client) error {
+	if s := a.cfg.Slack; s.On() {
+		fe, err := slackbot.New(slackbot.Config{
+			AppToken: s.AppToken.Reveal(), BotToken: s.BotToken.Reveal(), APIURL: s.APIURL,
+			TeamID: s.TeamID, EnterpriseID: s.EnterpriseID,
+			Logger: a.log.With("component", "slack"),
+		}, a.engine)
+		if err != nil {
+			return err
+		}
+		a.watch(fe)
+	}
 	if a.cfg.DingTalk.StreamOn() {
 		d := a.cfg.DingTalk
 		fe, err := dingtalkbot.New(dingtalkbot.Config{

@@ -1,0 +1,163 @@
+package slackbot
+
+import (
+	"cmp"
+	"context"
+	"time"
+
+	"github.com/patrickmn/go-cache"
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/slackevents"
+	"github.com/slack-go/slack/socketmode"
+
+	"github.com/signout-bot/signout-bot/authz"
+	"github.com/signout-bot/signout-bot/bot"
+)
+
+// seenTTL is how long event and envelope IDs are remembered to drop
+// duplicates; Slack retries an unacked event for a few minutes.
+const seenTTL = 10 * time.Minute
+
+// onSlashCommand serves /signout.
+func (b *Bot) onSlashCommand(ctx context.Context, evt *socketmode.Event) {
+	b.ack(ctx, evt)
+	cmd, ok := evt.Data.(slack.SlashCommand)
+	if !ok {
+		b.log.Warn("slash command envelope without a command; ignored", "data", describe(evt.Data))
+		return
+	}
+	c := b.commandConv(cmd)
+	log := b.log.With("user", cmd.UserID, "channel", cmd.ChannelID, "team_id", cmd.TeamID)
+	if why := b.org.refuse(cmd.TeamID, cmd.EnterpriseID); why != "" {
+		log.Warn("command from outside the org boundary refused", "enterprise_id", cmd.EnterpriseID)
+		c.tellRefused(ctx, why)
+		return
+	}
+	if cmd.UserID == "" || cmd.ChannelID == "" {
+		log.Warn("slash command without user_id or channel_id; refused")
+		c.tellRefused(ctx, "This command arrived without a user or channel, so nothing was done.")
+		return
+	}
+	log.Debug("slash command")
+	b.engine.Handle(ctx, bot.Message{
+		Platform:     authz.Slack,
+		Invoker:      cmd.UserID,
+		Conversation: cmd.ChannelID,
+		Direct:       isDM(cmd.ChannelID),
+		Text:         plainText(cmd.Text),
+		ArgsOnly:     true,
+	}, c)
+}
+
+// onAppMention serves "@signout-bot signout <user> <reason>", which also
+// works in threads, where slash commands don't.
+func (b *Bot) onAppMention(ctx context.Context, evt *socketmode.Event) {
+	b.ack(ctx, evt)
+	ev, ok := evt.Data.(slackevents.EventsAPIEvent)
+	if !ok {
+		return
+	}
+	am, ok := ev.InnerEvent.Data.(*slackevents.AppMentionEvent)
+	if !ok {
+		b.log.Warn("app_mention event without its body; ignored", "data", describe(ev.InnerEvent.Data))
+		return
+	}
+	log := b.log.With("user", am.User, "channel", am.Channel, "team_id", cmp.Or(am.UserTeam, ev.TeamID))
+	if cb, ok := ev.Data.(*slackevents.EventsAPICallbackEvent); ok && cb.EventID != "" {
+		if b.seen.Add("event:"+cb.EventID, true, cache.DefaultExpiration) != nil {
+			log.Info("redelivered event ignored", "event_id", cb.EventID)
+			return
+		}
+		b.seen.DeleteExpired()
+	}
+	self := b.self.Load()
+	if am.BotID != "" || am.User == "" || (self != nil && am.User == self.UserID) {
+		log.Debug("mention by a bot ignored", "bot_id", am.BotID)
+		return
+	}
+	c := b.mentionConv(am)
+	if why := b.org.refuseMention(ev, am); why != "" {
+		log.Warn("mention from outside the org boundary refused", "enterprise_id", ev.EnterpriseID)
+		c.tellRefused(ctx, why)
+		return
+	}
+	if am.Channel == "" {
+		log.Warn("app_mention without a channel; ignored")
+		return
+	}
+	if am.Edited != nil {
+		log.Info("edited mention not run again")
+		c.tellRefused(ctx, "Edited messages are not run again; send the command as a new message.")
+		return
+	}
+	var selfID string
+	if self != nil {
+		selfID = self.UserID
+	}
+	b.engine.Handle(ctx, bot.Message{
+		Platform:     authz.Slack,
+		Invoker:      am.User,
+		Conversation: am.Channel,
+		Direct:       isDM(am.Channel),
+		Text:         plainText(stripMention(am.Text, selfID)),
+	}, c)
+}
+
+// onClick serves the Sign out and Cancel buttons.
+func (b *Bot) onClick(actionID string) func(ctx context.Context, evt *socketmode.Event) {
+	return func(ctx context.Context, evt *socketmode.Event) {
+		if !b.claim(evt) {
+			// slack-go calls this route once per matching action in the
+			// payload; one call serves (and acks) the envelope.
+			return
+		}
+		b.ack(ctx, evt)
+		cb, ok := evt.Data.(slack.InteractionCallback)
+		if !ok {
+			return
+		}
+		c := b.clickConv(cb)
+		log := b.log.With("user", cb.User.ID, "channel", c.channel, "action", actionID)
+		if why := b.org.refuse(cmp.Or(cb.User.TeamID, cb.Team.ID), cb.Enterprise.ID); why != "" {
+			log.Warn("click from outside the org boundary refused", "team_id", cmp.Or(cb.User.TeamID, cb.Team.ID), "enterprise_id", cb.Enterprise.ID)
+			c.tellRefused(ctx, why)
+			return
+		}
+		actions := cb.ActionCallback.BlockActions
+		if len(actions) != 1 {
+			log.Warn("click payload with several actions refused", "actions", len(actions))
+			c.tellRefused(ctx, "That click carried several actions, so nothing was done. Press one button.")
+			return
+		}
+		if cb.User.ID == "" {
+			log.Warn("click without a user refused")
+			c.tellRefused(ctx, "Could not tell who clicked, so nothing was done.")
+			return
+		}
+		code := actions[0].Value
+		if !codePattern.MatchString(code) {
+			log.Warn("button value is not a confirmation code; refused", "value_len", len(code))
+			c.tellRefused(ctx, "That button does not belong to a request this bot made, so nothing was done. Run /signout again.")
+			return
+		}
+		a := bot.Action{Platform: authz.Slack, User: cb.User.ID, Conversation: c.channel, Direct: isDM(c.channel), Code: code}
+		if actionID == ActionConfirm {
+			b.engine.Confirm(ctx, a, c)
+		} else {
+			b.engine.Cancel(ctx, a, c)
+		}
+	}
+}
+
+// claim reports whether this call is the first for evt's envelope.
+func (b *Bot) claim(evt *socketmode.Event) bool {
+	if evt.Request == nil || evt.Request.EnvelopeID == "" {
+		b.log.Warn("interactive envelope without envelope_id ignored") // Slack always sends one
+		return false
+	}
+	if b.seen.Add("envelope:"+evt.Request.EnvelopeID, true, cache.DefaultExpiration) != nil {
+		return false
+	}
+	b.seen.DeleteExpired()
+	return true
+}

@@ -1,0 +1,46 @@
+package slackbot
+
+import (
+	"cmp"
+
+	"github.com/slack-go/slack/slackevents"
+)
+
+// org is the optional boundary of who may talk to the bot at all: one
+// team (workspace) and/or one Enterprise Grid org. It keeps out Slack
+// Connect guests and other workspaces before anything reaches the engine.
+type org struct {
+	team, enterprise string
+}
+
+const (
+	outsideTeam       = "This bot serves only its own Slack workspace, so nothing was done."
+	outsideEnterprise = "This bot serves only its own Slack organization, so nothing was done."
+)
+
+// refuse returns why a user of team and enterprise is refused, or "".
+// A missing ID counts as a mismatch: the check fails closed.
+func (o org) refuse(team, enterprise string) string {
+	if o.team != "" && team != o.team {
+		return outsideTeam
+	}
+	if o.enterprise != "" && enterprise != o.enterprise {
+		return outsideEnterprise
+	}
+	return ""
+}
+
+// refuseMention checks an @mention. The author's own team is user_team
+// (set in shared channels); a user from another team in an externally
+// shared channel is a Slack Connect guest, whatever enterprise the event
+// itself was delivered to.
+func (o org) refuseMention(ev slackevents.EventsAPIEvent, am *slackevents.AppMentionEvent) string {
+	team := cmp.Or(am.UserTeam, ev.TeamID)
+	if why := o.refuse(team, ev.EnterpriseID); why != "" {
+		return why
+	}
+	if (o.team != "" || o.enterprise != "") && ev.IsExtSharedChannel && am.UserTeam != "" && am.UserTeam != ev.TeamID {
+		return outsideEnterprise
+	}
+	return ""
+}
