@@ -1,16 +1,16 @@
 package dingtalk_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"log/slog"
 	"net"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/signout-bot/signout-bot/internal/logbuf"
 
 	"github.com/signout-bot/signout-bot/dingtalk"
 	"github.com/signout-bot/signout-bot/internal/fakedingtalk"
@@ -31,28 +31,10 @@ var fastRetry = dingtalk.RetryPolicy{
 	RateLimitWait:   2 * time.Millisecond,
 }
 
-// syncBuffer is a log sink safe for concurrent writes.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 type testEnv struct {
 	fake   *fakedingtalk.OpenAPI
 	client *dingtalk.Client
-	logs   *syncBuffer
+	logs   *logbuf.Buffer
 }
 
 // newEnv starts a fake with alice and bob and a client for it. Options edit
@@ -63,7 +45,7 @@ func newEnv(t *testing.T, opts ...func(*dingtalk.Config)) *testEnv {
 	f := fakedingtalk.NewOpenAPI(t)
 	f.AddUser(alice)
 	f.AddUser(bob)
-	logs := &syncBuffer{}
+	logs := &logbuf.Buffer{}
 	cfg := dingtalk.Config{
 		APIURL:       f.URL() + "/", // a trailing slash is tolerated
 		OAPIURL:      f.URL(),

@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/signout-bot/signout-bot/internal/logbuf"
+
 	"go.uber.org/goleak"
 
 	"github.com/signout-bot/signout-bot/audit"
@@ -55,7 +57,7 @@ type harness struct {
 	api       *fakedingtalk.OpenAPI
 	bot       *Bot
 	engine    *countingEngine
-	logs      *syncBuffer
+	logs      *logbuf.Buffer
 	auditPath string
 	clock     *clock
 	seq       atomic.Int64
@@ -74,7 +76,7 @@ func newHarness(t testing.TB, opt harnessOptions) *harness {
 	t.Helper()
 	ctx, cancelTest := context.WithTimeout(context.Background(), 2*waitTimeout)
 	t.Cleanup(cancelTest)
-	h := &harness{t: t, ctx: ctx, logs: &syncBuffer{}, clock: &clock{}, runDone: make(chan error, 1)}
+	h := &harness{t: t, ctx: ctx, logs: &logbuf.Buffer{}, clock: &clock{}, runDone: make(chan error, 1)}
 	logger := slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 
 	h.api = fakedingtalk.NewOpenAPI(t)
@@ -334,21 +336,3 @@ type clock struct{ offset atomic.Int64 }
 
 func (c *clock) Now() time.Time          { return time.Now().Add(time.Duration(c.offset.Load())) }
 func (c *clock) Advance(d time.Duration) { c.offset.Add(int64(d)) }
-
-// syncBuffer collects log output from many goroutines.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}

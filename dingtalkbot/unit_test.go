@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/signout-bot/signout-bot/internal/logbuf"
+
 	"github.com/signout-bot/signout-bot/bot"
 )
 
@@ -27,7 +29,7 @@ type engineFunc func(ctx context.Context, m bot.Message, c bot.Conversation)
 
 func (f engineFunc) Handle(ctx context.Context, m bot.Message, c bot.Conversation) { f(ctx, m, c) }
 
-func newTestBot(t *testing.T, e Engine, logs *syncBuffer) *Bot {
+func newTestBot(t *testing.T, e Engine, logs *logbuf.Buffer) *Bot {
 	t.Helper()
 	b, err := New(Config{ClientID: "app", ClientSecret: "s3cr3t-value", CorpID: "corp",
 		Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))}, e, nopMessenger{})
@@ -68,7 +70,7 @@ func err2str(_ *Bot, err error) string {
 }
 
 func TestRunTwice(t *testing.T) {
-	b := newTestBot(t, engineFunc(func(context.Context, bot.Message, bot.Conversation) {}), &syncBuffer{})
+	b := newTestBot(t, engineFunc(func(context.Context, bot.Message, bot.Conversation) {}), &logbuf.Buffer{})
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	if err := b.Run(ctx); err != nil {
@@ -80,7 +82,7 @@ func TestRunTwice(t *testing.T) {
 }
 
 func TestSDKLogsHideSecrets(t *testing.T) {
-	logs := &syncBuffer{}
+	logs := &logbuf.Buffer{}
 	b := newTestBot(t, engineFunc(func(context.Context, bot.Message, bot.Conversation) {}), logs)
 	sdkLogs.add(b)
 	defer sdkLogs.remove(b)
@@ -112,7 +114,7 @@ func TestSDKLogsHideSecrets(t *testing.T) {
 const textFrame = `{"msgId":"m1","senderCorpId":"corp","senderStaffId":"u1","conversationType":"1","conversationId":"c1","msgtype":"text","text":{"content":"help"}}`
 
 func TestFrameRefusedWhileStopping(t *testing.T) {
-	b := newTestBot(t, engineFunc(func(context.Context, bot.Message, bot.Conversation) { t.Error("engine called") }), &syncBuffer{})
+	b := newTestBot(t, engineFunc(func(context.Context, bot.Message, bot.Conversation) { t.Error("engine called") }), &logbuf.Buffer{})
 	// Not running (no work context) is the same as stopping.
 	if err := b.receive("f1", textFrame); !errors.Is(err, errStopping) {
 		t.Fatalf("receive = %v, want errStopping", err)
@@ -123,7 +125,7 @@ func TestFrameRefusedWhileStopping(t *testing.T) {
 }
 
 func TestPanicReleasesMsgID(t *testing.T) {
-	logs := &syncBuffer{}
+	logs := &logbuf.Buffer{}
 	b := newTestBot(t, engineFunc(func(context.Context, bot.Message, bot.Conversation) { panic("boom") }), logs)
 	m, err := decodeRobotMessage(textFrame)
 	if err != nil {

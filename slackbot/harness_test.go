@@ -2,7 +2,6 @@ package slackbot_test
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -13,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/signout-bot/signout-bot/internal/logbuf"
 
 	"github.com/signout-bot/signout-bot/audit"
 	"github.com/signout-bot/signout-bot/authz"
@@ -44,24 +45,6 @@ func (c *clock) Advance(d time.Duration) {
 	c.mu.Unlock()
 }
 
-// logBuffer collects log output for assertions (and for failing tests).
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
-
-func (l *logBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.String()
-}
-
 type harnessOptions struct {
 	cfg       slackbot.Config
 	engine    func(*bot.Options)
@@ -78,7 +61,7 @@ type harness struct {
 	bot       *slackbot.Bot
 	clock     *clock
 	auditPath string
-	logs      *logBuffer
+	logs      *logbuf.Buffer
 	cancel    context.CancelFunc
 	runErr    chan error
 	seq       int
@@ -91,7 +74,7 @@ func newHarness(t testing.TB, mods ...func(*harnessOptions)) *harness {
 		slack:    fakeslack.New(t, fakeslack.Options{PingInterval: 100 * time.Millisecond}),
 		dingtalk: fakedingtalk.NewOpenAPI(t),
 		clock:    &clock{now: time.Date(2025, 6, 1, 6, 0, 0, 0, time.UTC)},
-		logs:     &logBuffer{},
+		logs:     &logbuf.Buffer{},
 		runErr:   make(chan error, 1),
 	}
 	h.dingtalk.AddUser(fakedingtalk.FakeUser{UserID: "alice", Name: "Alice Liddell", Title: "Engineer", Mobile: "13800138000", Exclusive: true})
