@@ -181,11 +181,14 @@ func (e *Engine) request(ctx context.Context, m Message, cmd commands.Command, c
 		e.tell(ctx, c, Notice{Kind: NoticeError, RequestID: rec.RequestID, Text: problem})
 		return
 	}
-	rec.Target, rec.TargetName = target.UserID, target.Name
+	rec.Target = target.UserID
+	// Protected accounts are refused before anything more is asked of DingTalk.
 	if d := e.opt.Policy.MayTarget(target.UserID); !d.Allowed {
 		e.deny(ctx, c, rec, log, "Refused: "+d.Reason+".", d.Reason)
 		return
 	}
+	e.describe(ctx, &target, log)
+	rec.TargetName = target.Name
 
 	now := e.opt.Now()
 	p := &Pending{
@@ -257,7 +260,7 @@ func (e *Engine) tell(ctx context.Context, c Conversation, n Notice) {
 	}
 }
 
-// resolve turns the typed target into a DingTalk user, or a problem to tell.
+// resolve turns the typed target into a DingTalk userId, or a problem to tell.
 func (e *Engine) resolve(ctx context.Context, m Message, t commands.Target, log *slog.Logger) (Target, string) {
 	var target Target
 	switch t.Kind {
@@ -288,7 +291,6 @@ func (e *Engine) resolve(ctx context.Context, m Message, t commands.Target, log 
 			return target, fmt.Sprintf("You mentioned %d people; name exactly one person per request.", len(m.Mentions))
 		}
 	}
-	e.describe(ctx, &target, log)
 	return target, ""
 }
 

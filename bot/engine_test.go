@@ -236,6 +236,9 @@ func TestProtectedTargetRefused(t *testing.T) {
 	if got := h.events(); got != "denied" {
 		t.Fatalf("audit %s", got)
 	}
+	if n := len(h.api.Requests("/topapi/v2/user/get")) + len(h.api.Requests("/v1.0/oauth2/accessToken")); n != 0 {
+		t.Fatalf("asked DingTalk %d times about a protected target", n)
+	}
 }
 
 func TestOnlyTheInvokerCanConfirm(t *testing.T) {
