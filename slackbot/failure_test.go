@@ -397,10 +397,27 @@ func TestFatalAuth(t *testing.T) {
 			}
 		})
 		h.waitConnected(1)
-		if n := len(h.slack.Calls("auth.test")); n != 3 {
-			t.Fatalf("%d auth.test calls, want 3", n)
+		if _, err := h.slack.WaitCalls(h.ctx(), "auth.test", 3); err != nil {
+			t.Fatal(err)
 		}
 	})
+}
+
+// A Slack whose auth.test keeps failing must not keep commands waiting:
+// the identity is only needed to recognise the bot's own mentions.
+func TestCommandsServedWhileAuthTestFails(t *testing.T) {
+	failing := make([]fakeslack.Reply, 100)
+	for i := range failing {
+		failing[i] = fakeslack.Reply{Status: 404, Body: "not found"}
+	}
+	h := newHarness(t, func(o *harnessOptions) {
+		o.beforeRun = func(s *fakeslack.Server) { s.Script("auth.test", failing...) }
+	})
+	h.waitConnected(1)
+	code, _ := h.prompt("alice lost laptop")
+	if code == "" {
+		t.Fatal("no prompt")
+	}
 }
 
 func TestRunStopsOnCancelBeforeConnecting(t *testing.T) {
@@ -473,3 +490,29 @@ func (nopEngine) Cancel(context.Context, bot.Action, bot.Conversation)  {}
 
 func cfgString(c slackbot.Config) string   { return fmt.Sprintf("%v", c) }
 func cfgGoString(c slackbot.Config) string { return fmt.Sprintf("%#v", c) }
+
+// Until auth.test answers, the bot knows itself from the event's
+// authorizations, so its own mention is still stripped.
+func TestMentionWhileAuthTestFails(t *testing.T) {
+	failing := make([]fakeslack.Reply, 100)
+	for i := range failing {
+		failing[i] = fakeslack.Reply{Status: 404, Body: "not found"}
+	}
+	h := newHarness(t, func(o *harnessOptions) {
+		o.beforeRun = func(s *fakeslack.Server) { s.Script("auth.test", failing...) }
+	})
+	h.waitConnected(1)
+	env, _, err := h.slack.SendMention(fakeslack.Mention{UserID: invoker, ChannelID: channel,
+		Text: "<@" + fakeslack.BotUserID + "> signout alice lost phone"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.acked(env)
+	eph, err := h.slack.WaitCalls(h.ctx(), "chat.postEphemeral", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bs := buttons(t, json.RawMessage(eph[0].Form.Get("blocks"))); len(bs) != 2 {
+		t.Fatalf("want a prompt with buttons, got %v", eph[0].Form)
+	}
+}

@@ -63,15 +63,15 @@ func (b *Bot) onAppMention(ctx context.Context, evt *socketmode.Event) {
 		return
 	}
 	log := b.log.With("user", am.User, "channel", am.Channel, "team_id", cmp.Or(am.UserTeam, ev.TeamID))
-	if cb, ok := ev.Data.(*slackevents.EventsAPICallbackEvent); ok && cb.EventID != "" {
+	if cb := cb(ev); cb != nil && cb.EventID != "" {
 		if b.seen.Add("event:"+cb.EventID, true, cache.DefaultExpiration) != nil {
 			log.Info("redelivered event ignored", "event_id", cb.EventID)
 			return
 		}
 		b.seen.DeleteExpired()
 	}
-	self := b.self.Load()
-	if am.BotID != "" || am.User == "" || (self != nil && am.User == self.UserID) {
+	selfID := b.selfID(cb(ev))
+	if am.BotID != "" || am.User == "" || am.User == selfID {
 		log.Debug("mention by a bot ignored", "bot_id", am.BotID)
 		return
 	}
@@ -90,10 +90,6 @@ func (b *Bot) onAppMention(ctx context.Context, evt *socketmode.Event) {
 		c.tellRefused(ctx, "Edited messages are not run again; send the command as a new message.")
 		return
 	}
-	var selfID string
-	if self != nil {
-		selfID = self.UserID
-	}
 	b.engine.Handle(ctx, bot.Message{
 		Platform:     authz.Slack,
 		Invoker:      am.User,
@@ -101,6 +97,28 @@ func (b *Bot) onAppMention(ctx context.Context, evt *socketmode.Event) {
 		Direct:       isDM(am.Channel),
 		Text:         plainText(stripMention(am.Text, selfID)),
 	}, c)
+}
+
+// cb is the outer event_callback of an Events API event, or nil.
+func cb(ev slackevents.EventsAPIEvent) *slackevents.EventsAPICallbackEvent {
+	c, _ := ev.Data.(*slackevents.EventsAPICallbackEvent)
+	return c
+}
+
+// selfID is the bot's own user ID: from auth.test, or, until that has
+// answered, from the event's authorizations.
+func (b *Bot) selfID(c *slackevents.EventsAPICallbackEvent) string {
+	if self := b.self.Load(); self != nil {
+		return self.UserID
+	}
+	if c != nil {
+		for _, a := range c.Authorizations {
+			if a.IsBot && validUserID(a.UserID) {
+				return a.UserID
+			}
+		}
+	}
+	return ""
 }
 
 // onClick serves the Sign out and Cancel buttons.

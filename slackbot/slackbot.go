@@ -212,28 +212,16 @@ func (b *Bot) Name() string { return "slack" }
 // "connected" until slack-go starts reconnecting or Run ends.
 func (b *Bot) Connected() bool { return b.connected.Load() }
 
-// Run checks the bot token with auth.test, then serves Socket Mode until
-// ctx is cancelled (nil) or Slack rejects a token (an error saying which).
-// slack-go reconnects by itself after disconnects and network failures.
-// Run returns only after the work it started has finished.
+// Run serves Socket Mode until ctx is cancelled (nil) or Slack rejects a
+// token (an error saying which). auth.test runs alongside the connection:
+// it logs who the bot is and stops Run on a rejected token, but a Slack
+// that is slow to answer it never delays commands. slack-go reconnects by
+// itself after disconnects and network failures. Run returns only after
+// the work it started has finished.
 func (b *Bot) Run(ctx context.Context) error {
 	if !b.running.CompareAndSwap(false, true) {
 		return errors.New("slackbot: Run called twice")
 	}
-	id, err := b.whoAmI(ctx)
-	if err != nil {
-		if ctx.Err() != nil {
-			return nil
-		}
-		return err
-	}
-	b.self.Store(id)
-	b.log.Info("Slack bot identity", "user", id.User, "user_id", id.UserID, "team", id.Team, "team_id", id.TeamID, "bot_id", id.BotID)
-	if b.org.team != "" && id.TeamID != b.org.team {
-		b.log.Warn("the bot token belongs to another team than slack.team_id; only that team's users are served",
-			"token_team_id", id.TeamID, "team_id", b.org.team)
-	}
-
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	b.work.start(runCtx)
@@ -242,8 +230,24 @@ func (b *Bot) Run(ctx context.Context) error {
 		defer close(loopDone)
 		b.eventLoop(runCtx, b.newHandler())
 	}()
+	authErr := make(chan error, 1)
+	go func() { authErr <- b.identify(runCtx) }()
+	smErr := make(chan error, 1)
+	go func() { smErr <- b.sm.RunContext(runCtx) }()
 
-	err = b.sm.RunContext(runCtx)
+	var err error
+	select {
+	case err = <-smErr:
+		cancel()
+		<-authErr // identify ends with runCtx
+	case err = <-authErr:
+		if err == nil {
+			err = <-smErr // identified: serve until slack-go stops
+		} else {
+			cancel() // a rejected bot token: stop
+			<-smErr
+		}
+	}
 	cancel()
 	<-loopDone
 	b.work.stopAndWait()
@@ -252,7 +256,36 @@ func (b *Bot) Run(ctx context.Context) error {
 		b.log.Info("Slack front end stopped")
 		return nil
 	}
+	var fatal *fatalAuthError
+	if errors.As(err, &fatal) {
+		return err
+	}
 	return fatalConnectError(err)
+}
+
+// fatalAuthError is a bot token that auth.test rejected.
+type fatalAuthError struct{ err error }
+
+func (e *fatalAuthError) Error() string { return e.err.Error() }
+func (e *fatalAuthError) Unwrap() error { return e.err }
+
+// identify learns the bot's own identity with auth.test. It returns nil
+// once known or when ctx ends, and an error only for a rejected token.
+func (b *Bot) identify(ctx context.Context) error {
+	id, err := b.whoAmI(ctx)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil
+		}
+		return &fatalAuthError{err}
+	}
+	b.self.Store(id)
+	b.log.Info("Slack bot identity", "user", id.User, "user_id", id.UserID, "team", id.Team, "team_id", id.TeamID, "bot_id", id.BotID)
+	if b.org.team != "" && id.TeamID != b.org.team {
+		b.log.Warn("the bot token belongs to another team than slack.team_id; only that team's users are served",
+			"token_team_id", id.TeamID, "team_id", b.org.team)
+	}
+	return nil
 }
 
 // fatalConnectError explains why slack-go gave up on the connection.
