@@ -172,6 +172,8 @@ func (c *Client) String() string {
 func defaultHTTPClient() *http.Client {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.DialContext = (&net.Dialer{Timeout: 3 * time.Second, KeepAlive: 30 * time.Second}).DialContext
+	// A burst of sign-outs reuses connections instead of a TLS handshake each.
+	t.MaxIdleConnsPerHost = 8
 	t.TLSHandshakeTimeout = 3 * time.Second
 	t.ResponseHeaderTimeout = defaultAttemptTimeout
 	return &http.Client{Timeout: defaultAttemptTimeout, Transport: t}

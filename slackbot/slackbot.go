@@ -200,6 +200,8 @@ func checkAPIURL(raw string) (string, error) {
 func defaultHTTPClient() *http.Client {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.DialContext = (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext
+	// A burst of commands reuses connections instead of a TLS handshake each.
+	t.MaxIdleConnsPerHost = 8
 	t.TLSHandshakeTimeout = 5 * time.Second
 	t.ResponseHeaderTimeout = 10 * time.Second
 	return &http.Client{Timeout: 15 * time.Second, Transport: t}

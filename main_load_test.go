@@ -1,0 +1,1048 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"maps"
+	"math"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"text/tabwriter"
+	"time"
+
+	"github.com/signout-bot/signout-bot/audit"
+	"github.com/signout-bot/signout-bot/internal/fakedingtalk"
+	"github.com/signout-bot/signout-bot/internal/fakeslack"
+)
+
+// The load run's defaults; LOAD_RATES and LOAD_DURATION override them.
+var (
+	loadDefaultRates    = []int{20, 50, 100, 200, 400, 800} // commands/s, both platforms together
+	loadDefaultDuration = 5 * time.Second                   // per step
+)
+
+const (
+	// Slack redelivers an envelope not acknowledged within 3 s; DingTalk
+	// wants "well under 1 s" (spec), so 1 s is its window here.
+	loadSlackAckWindow    = 3 * time.Second
+	loadDingTalkAckWindow = time.Second
+
+	loadFlowTimeout = 10 * time.Second // command to result, per flow
+	loadAckGrace    = 5 * time.Second  // how long a flow still waits for an ack after its last step
+	loadSettleEvery = 200 * time.Millisecond
+	loadSettleRuns  = 10 // equal go_goroutines readings in a row that count as idle
+	loadSettleMax   = 30 * time.Second
+	// loadIdleSlack is how many more goroutines than before the load the
+	// idle bot may have: its HTTP clients keep up to 8 idle keep-alive
+	// connections per host (two goroutines each) for 90 s, and the load
+	// reaches four hosts (Slack API, response_url, DingTalk API, session
+	// webhooks). A leak per flow would show as thousands.
+	loadIdleSlack = 2*8*4 + 16
+
+	loadSlackUser    = "U1LOAD"
+	loadDingTalkUser = "manager4220"
+	loadCorp         = "dingcorp1"
+	loadGroup        = "cidLoadGroup"
+)
+
+var (
+	loadSlackConfirm = regexp.MustCompile(`"action_id":"signout_confirm"[^}]*"value":"([A-Z0-9]+)"|"value":"([A-Z0-9]+)"[^}]*"action_id":"signout_confirm"`)
+	loadTypedConfirm = regexp.MustCompile(`confirm ([A-Z0-9]{6})`)
+	// loadDingTalkTrouble matches the titles of every DingTalk reply that
+	// ends a flow without a sign-out.
+	loadDingTalkTrouble = regexp.MustCompile(`Sign-out refused|Sign-out problem|Sign-out request closed|Sign-out failed|signout-bot help`)
+)
+
+// BenchmarkLoad drives both front ends of the built binary, against the
+// loopback fakes, with steps of rising command rates. Each command is a
+// whole flow: /signout, the prompt, the confirmation, the result. It
+// reports the highest rate at which every ack came within its platform's
+// window and every flow completed, the bot's peak RSS, and its goroutines
+// once idle again compared with before the load; and it checks the audit
+// log and the sign-outs DingTalk received against the flows.
+//
+//	go test -run '^$' -bench BenchmarkLoad -benchtime 1x .
+//	LOAD_RATES=50,100 LOAD_DURATION=3s go test -run '^$' -bench BenchmarkLoad -benchtime 1x -v .
+//
+// Without -v, go test keeps only the first 10 lines of the log: the table
+// and the summary fit. The run stops after the first step not sustained.
+// One call is one measurement, whatever b.N is.
+func BenchmarkLoad(b *testing.B) {
+	rates, dur := loadPlan(b)
+	r := newLoadRig(b)
+
+	r.warmUp()
+	var sum loadSummary
+	sum.goroutinesBefore = r.settle("before the load")
+	sum.idleKB = loadProcKB(b, r.cmd.Process.Pid, "VmRSS")
+
+	for _, rate := range rates {
+		s := r.step(rate, dur)
+		sum.steps = append(sum.steps, s)
+		if !s.sustained() {
+			sum.stopped = fmt.Sprintf("stopped after %d commands/s: %s", rate, s.example())
+			break
+		}
+	}
+
+	sum.goroutinesIdle = r.settle("after the load")
+	if sum.goroutinesIdle > sum.goroutinesBefore+loadIdleSlack {
+		b.Errorf("goroutines: %d before the load, %d once idle after: a leak?", sum.goroutinesBefore, sum.goroutinesIdle)
+	}
+	sum.peakKB = loadProcKB(b, r.cmd.Process.Pid, "VmHWM")
+	if pending, err := r.metric("signoutbot_pending_confirmations"); err != nil || pending != 0 {
+		b.Errorf("pending confirmations once idle: %v %v", pending, err)
+	}
+	r.stop()
+	sum.accounts = r.checkAccounts()
+	r.report(sum)
+}
+
+// loadSummary is what a run found, for the report.
+type loadSummary struct {
+	steps                            []*loadStep
+	stopped                          string // why the steps ended early; "" if they didn't
+	accounts                         string
+	goroutinesBefore, goroutinesIdle int
+	idleKB, peakKB                   int64 // the bot's RSS before the load, and its peak (VmHWM)
+}
+
+// loadPlan reads the rates and the step duration, bounded so that a typo
+// can't start an endless run.
+func loadPlan(b *testing.B) ([]int, time.Duration) {
+	rates, dur := loadDefaultRates, loadDefaultDuration
+	if s := os.Getenv("LOAD_RATES"); s != "" {
+		rates = nil
+		for f := range strings.SplitSeq(s, ",") {
+			n, err := strconv.Atoi(strings.TrimSpace(f))
+			if err != nil || n < 1 || n > 5000 {
+				b.Fatalf("LOAD_RATES: %q is not a rate from 1 to 5000 commands/s", f)
+			}
+			rates = append(rates, n)
+		}
+		if len(rates) > 10 {
+			b.Fatalf("LOAD_RATES: at most 10 steps, got %d", len(rates))
+		}
+	}
+	if s := os.Getenv("LOAD_DURATION"); s != "" {
+		d, err := time.ParseDuration(s)
+		if err != nil || d < time.Second || d > time.Minute {
+			b.Fatalf("LOAD_DURATION: %q is not a duration from 1s to 1m", s)
+		}
+		dur = d
+	}
+	return rates, dur
+}
+
+// loadRig is the bot process, the fakes it talks to, and boards that hand
+// each flow the records the fakes made for it.
+type loadRig struct {
+	b     *testing.B
+	dir   string
+	slack *fakeslack.Server
+	api   *fakedingtalk.OpenAPI
+	gw    *fakedingtalk.Gateway
+	host  string // the loopback DingTalk host: OpenAPI, gateway, session webhooks
+	ops   string // http://host:port of the bot's operations endpoint
+	http  *http.Client
+
+	cmd     *exec.Cmd
+	stderr  *syncBuffer
+	exited  chan struct{}
+	waitErr error
+
+	slackAcks *loadBoard[fakeslack.Ack]      // by envelope ID
+	responses *loadBoard[fakeslack.Response] // by response_url ID
+	posts     *loadBoard[fakeslack.Call]     // chat.postMessage by channel
+	dtAcks    *loadBoard[fakedingtalk.Ack]   // by frame messageId
+	sessions  *loadBoard[loadSessionPost]    // sessionWebhook posts by session
+
+	seq   atomic.Int64
+	mu    sync.Mutex
+	flows []*loadFlow // every flow started, for the final accounts
+}
+
+// loadSessionPost is a message the bot posted to a sessionWebhook.
+type loadSessionPost struct {
+	text string
+	at   time.Time // when the post arrived
+}
+
+func newLoadRig(b *testing.B) *loadRig {
+	r := &loadRig{
+		b: b, dir: b.TempDir(),
+		slack: fakeslack.New(b, fakeslack.Options{}),
+		api:   fakedingtalk.NewOpenAPI(b),
+		gw:    fakedingtalk.NewGateway(b),
+		http:  &http.Client{Timeout: 5 * time.Second},
+
+		slackAcks: newLoadBoard[fakeslack.Ack](),
+		responses: newLoadBoard[fakeslack.Response](),
+		posts:     newLoadBoard[fakeslack.Call](),
+		dtAcks:    newLoadBoard[fakedingtalk.Ack](),
+		sessions:  newLoadBoard[loadSessionPost](),
+	}
+	r.api.AddUser(fakedingtalk.FakeUser{UserID: "alice", Name: "Alice Liddell", Exclusive: true})
+	r.host = r.dingTalkHost()
+
+	ctx, cancel := context.WithCancel(context.Background())
+	var watchers sync.WaitGroup
+	watchers.Go(func() { r.watchSlack(ctx) })
+	watchers.Go(func() { r.watchGateway(ctx) })
+	b.Cleanup(func() { cancel(); watchers.Wait() })
+
+	addr := freePort(b)
+	r.ops = "http://" + addr
+	cfg := filepath.Join(r.dir, "config.yaml")
+	body := fmt.Sprintf(`
+slack:
+  app_token: %s
+  bot_token: %s
+  api_url: %s
+dingtalk:
+  client_id: %s
+  client_secret: %s
+  corp_id: %s
+  api_url: %s
+  oapi_url: %s
+authz:
+  slack_users: [%s]
+  dingtalk_users: [%s]
+audit:
+  file: %s
+http:
+  listen: %s
+log:
+  level: warn
+`, fakeslack.AppToken, fakeslack.BotToken, r.slack.APIURL(),
+		fakedingtalk.ClientID, fakedingtalk.ClientSecret, loadCorp, r.host, r.host,
+		loadSlackUser, loadDingTalkUser, r.auditPath(), addr)
+	if err := os.WriteFile(cfg, []byte(body), 0o600); err != nil {
+		b.Fatal(err)
+	}
+	r.startBot(cfg)
+	r.waitReady()
+	return r
+}
+
+func (r *loadRig) auditPath() string { return filepath.Join(r.dir, "audit.jsonl") }
+
+// dingTalkHost serves, on one loopback host as api.dingtalk.com does, the
+// OpenAPI and (through a proxy that keeps the Host header) the stream
+// gateway, like dingtalkHost; and it also hands every sessionWebhook post
+// to the flow that waits for it.
+func (r *loadRig) dingTalkHost() string {
+	target, err := url.Parse(r.gw.URL())
+	if err != nil {
+		r.b.Fatal(err)
+	}
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	mux := http.NewServeMux()
+	mux.Handle(fakedingtalk.PathOpenConnection, proxy)
+	mux.Handle(fakedingtalk.PathConnect, proxy)
+	mux.HandleFunc(fakedingtalk.PathSessionWebhook, func(w http.ResponseWriter, req *http.Request) {
+		at := time.Now()
+		r.api.ServeHTTP(w, req)
+		session := req.URL.Query().Get("session")
+		msgs := r.api.SessionMessages(session)
+		r.sessions.extend(session, len(msgs), func(i int) loadSessionPost {
+			return loadSessionPost{text: string(msgs[i]), at: at}
+		})
+	})
+	mux.Handle("/", r.api)
+	srv := httptest.NewServer(mux)
+	r.b.Cleanup(srv.Close)
+	return srv.URL
+}
+
+// watchSlack sorts what the fake Slack records onto the boards. One
+// watcher, rather than a waiter per flow, keeps the harness's own cost
+// linear in the number of records.
+func (r *loadRig) watchSlack(ctx context.Context) {
+	var na, nr, np int
+	for {
+		var acks []fakeslack.Ack
+		var resps []fakeslack.Response
+		var posts []fakeslack.Call
+		err := r.slack.Wait(ctx, "new Slack records", func() bool {
+			acks, resps, posts = r.slack.Acks(), r.slack.Responses(""), r.slack.Calls("chat.postMessage")
+			return len(acks) > na || len(resps) > nr || len(posts) > np
+		})
+		if err != nil {
+			return
+		}
+		for _, a := range acks[na:] {
+			r.slackAcks.add(a.EnvelopeID, a)
+		}
+		for _, resp := range resps[nr:] {
+			r.responses.add(resp.ID, resp)
+		}
+		for _, p := range posts[np:] {
+			r.posts.add(p.Form.Get("channel"), p)
+		}
+		na, nr, np = len(acks), len(resps), len(posts)
+	}
+}
+
+// watchGateway sorts the stream acks onto their board.
+func (r *loadRig) watchGateway(ctx context.Context) {
+	n := 0
+	for {
+		acks, err := r.gw.WaitAcks(ctx, n+1)
+		if err != nil {
+			return
+		}
+		for _, a := range acks[n:] {
+			r.dtAcks.add(a.MessageID(), a)
+		}
+		n = len(acks)
+	}
+}
+
+func (r *loadRig) startBot(cfg string) {
+	cmd := exec.Command(binary, "-config", cfg)
+	cmd.Dir = r.dir
+	r.stderr = &syncBuffer{}
+	cmd.Stderr = r.stderr
+	if err := cmd.Start(); err != nil {
+		r.b.Fatal(err)
+	}
+	r.cmd, r.exited = cmd, make(chan struct{})
+	go func() {
+		r.waitErr = cmd.Wait()
+		close(r.exited)
+	}()
+	r.b.Cleanup(func() {
+		_ = cmd.Process.Kill() // fails harmlessly once it has exited
+		<-r.exited
+	})
+}
+
+// waitReady waits for both platform connections and a ready /readyz.
+func (r *loadRig) waitReady() {
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := r.slack.WaitConnected(ctx, 1); err != nil {
+		r.b.Fatalf("no Socket Mode connection: %v\nstderr: %s", err, r.stderr)
+	}
+	if err := r.gw.WaitConnected(ctx, 1); err != nil {
+		r.b.Fatalf("no stream connection: %v\nstderr: %s", err, r.stderr)
+	}
+	err := loadPoll(ctx, 50*time.Millisecond, func() bool {
+		resp, err := r.http.Get(r.ops + "/readyz")
+		if err != nil {
+			return false
+		}
+		resp.Body.Close()
+		return resp.StatusCode == http.StatusOK
+	})
+	if err != nil {
+		r.b.Fatalf("/readyz never ready: %v\nstderr: %s", err, r.stderr)
+	}
+}
+
+// warmUp runs one flow per platform, so that the token, connection pools
+// and lazily built state exist before the idle baseline is taken. Its
+// flows must complete and be acked; how fast is not measured.
+func (r *loadRig) warmUp() {
+	for platform := range 2 {
+		f := r.flow(platform)
+		acks := slices.DeleteFunc(slices.Clone(f.ackProblems), func(p string) bool { return p == "late ack" })
+		if f.problem != "" || len(acks) > 0 {
+			r.b.Fatalf("warm-up %s flow: %s %v\nstderr: %s", f.platform, f.problem, acks, r.stderr)
+		}
+	}
+}
+
+// step offers rate commands/s for d, paced by a ticker and alternating
+// the platforms, and waits for every flow to end (each is bounded).
+func (r *loadRig) step(rate int, d time.Duration) *loadStep {
+	n := max(2, int(float64(rate)*d.Seconds()))
+	s := &loadStep{rate: rate, flows: make([]*loadFlow, n)}
+	tick := time.NewTicker(time.Second / time.Duration(rate))
+	defer tick.Stop()
+	var wg sync.WaitGroup
+	botCPU, ownCPU := r.botCPU(), loadOwnCPU()
+	start := time.Now()
+	// Each tick sends whatever is due by the clock, so a tick the ticker
+	// dropped (a busy machine) does not lower the offered rate.
+	for sent := 0; sent < n; <-tick.C {
+		due := min(n, 1+int(time.Since(start).Seconds()*float64(rate)))
+		for ; sent < due; sent++ {
+			i := sent
+			wg.Go(func() { s.flows[i] = r.flow(i % 2) })
+		}
+	}
+	wg.Wait()
+	wall := time.Since(start).Seconds()
+	s.botCores = (r.botCPU() - botCPU) / wall
+	s.harnessCores = (loadOwnCPU() - ownCPU) / wall
+	s.peakKB = loadProcKB(r.b, r.cmd.Process.Pid, "VmHWM")
+	return s
+}
+
+// botCPU is the bot's CPU time so far, in seconds, from its /metrics.
+func (r *loadRig) botCPU() float64 {
+	v, err := r.metric("process_cpu_seconds_total")
+	if err != nil {
+		r.b.Fatal(err)
+	}
+	return v
+}
+
+// loadOwnCPU is this process's CPU time so far (the fakes and the
+// harness), in seconds: the bot shares the machine with it.
+func loadOwnCPU() float64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()).Seconds()
+}
+
+// loadFlow is one command's flow and what happened to it.
+type loadFlow struct {
+	id, platform string
+	start, end   time.Time // end: when the result reached the fake; zero if it didn't in time
+	acks         []time.Duration
+	ackProblems  []string // "missing ack", "late ack", "ack code 500"
+	problemKind  string   // "send", "no prompt", "bad prompt", "no result", "bad result"
+	problem      string
+	result       func() bool // reports whether a success result has arrived by now
+}
+
+func (f *loadFlow) reason() string { return "load " + f.id }
+
+func (f *loadFlow) fail(kind, detail string) *loadFlow {
+	f.problemKind, f.problem = kind, kind+": "+detail
+	return f
+}
+
+// ack records a frame's ack: err if none came, code its status (a Slack
+// ack has none: 200 is passed), latency against the platform's window.
+func (f *loadFlow) ack(latency time.Duration, err error, code int, window time.Duration) {
+	switch {
+	case err != nil:
+		f.ackProblems = append(f.ackProblems, "missing ack")
+		return
+	case code != http.StatusOK:
+		f.ackProblems = append(f.ackProblems, fmt.Sprintf("ack code %d", code))
+	case latency > window:
+		f.ackProblems = append(f.ackProblems, "late ack")
+	}
+	f.acks = append(f.acks, latency)
+}
+
+// flow runs one command on platform 0 (Slack) or 1 (DingTalk).
+func (r *loadRig) flow(platform int) *loadFlow {
+	f := &loadFlow{id: fmt.Sprintf("%05d", r.seq.Add(1)), platform: "slack"}
+	if platform == 1 {
+		f.platform = "dingtalk"
+	}
+	r.mu.Lock()
+	r.flows = append(r.flows, f)
+	r.mu.Unlock()
+	ctx, cancel := context.WithTimeout(context.Background(), loadFlowTimeout)
+	defer cancel()
+	if platform == 1 {
+		return r.dingTalkFlow(ctx, f)
+	}
+	return r.slackFlow(ctx, f)
+}
+
+func (r *loadRig) slackFlow(ctx context.Context, f *loadFlow) *loadFlow {
+	var envelopes []string
+	defer func() {
+		for _, env := range envelopes {
+			actx, cancel := context.WithTimeout(context.Background(), loadAckGrace)
+			a, err := r.slackAcks.await(actx, env, loadAny)
+			cancel()
+			f.ack(a.Latency, err, http.StatusOK, loadSlackAckWindow)
+		}
+	}()
+	channel, cmdResp := "CLOAD"+f.id, "cmd-"+f.id
+	f.result = func() bool {
+		return slices.ContainsFunc(r.posts.snapshot(channel), func(c fakeslack.Call) bool {
+			return strings.Contains(c.Form.Get("text"), "Signed out")
+		})
+	}
+	f.start = time.Now()
+	env, err := r.slack.SendSlash(fakeslack.Slash{EnvelopeID: cmdResp, ChannelID: channel, UserID: loadSlackUser,
+		Text: "alice " + f.reason(), ResponseURL: r.slack.ResponseURL(cmdResp)})
+	if err != nil {
+		return f.fail("send", err.Error())
+	}
+	envelopes = append(envelopes, env)
+	prompt, err := r.responses.await(ctx, cmdResp, loadAny)
+	if err != nil {
+		return f.fail("no prompt", err.Error())
+	}
+	m := loadSlackConfirm.FindStringSubmatch(string(prompt.Body))
+	if m == nil {
+		return f.fail("bad prompt", loadSnippet(prompt.Text))
+	}
+	env, err = r.slack.SendClick(fakeslack.Click{EnvelopeID: "clk-" + f.id, UserID: loadSlackUser, ChannelID: channel,
+		ResponseURL: r.slack.ResponseURL("clk-" + f.id), ActionID: "signout_confirm", Value: m[1] + m[2], Ephemeral: true})
+	if err != nil {
+		return f.fail("send", err.Error())
+	}
+	envelopes = append(envelopes, env)
+	post, err := r.posts.await(ctx, channel, loadAny)
+	if err != nil {
+		clicked := r.responses.snapshot("clk-" + f.id)
+		if len(clicked) > 0 {
+			return f.fail("no result", loadSnippet(clicked[len(clicked)-1].Text))
+		}
+		return f.fail("no result", err.Error())
+	}
+	if text := post.Form.Get("text"); !strings.Contains(text, "Signed out") {
+		return f.fail("bad result", loadSnippet(text))
+	}
+	f.end = post.At
+	return f
+}
+
+func (r *loadRig) dingTalkFlow(ctx context.Context, f *loadFlow) *loadFlow {
+	var frames []string
+	defer func() {
+		for _, id := range frames {
+			actx, cancel := context.WithTimeout(context.Background(), loadAckGrace)
+			a, err := r.dtAcks.await(actx, id, loadAny)
+			cancel()
+			f.ack(a.Latency(), err, a.Code, loadDingTalkAckWindow)
+		}
+	}()
+	session := "load-" + f.id
+	// The fake's webhook URL, moved to the host that relays its posts.
+	webhook := strings.Replace(r.api.SessionWebhookURL(session), r.api.URL(), r.host, 1)
+	msg := func(msgID, text string) fakedingtalk.RobotMessage {
+		return fakedingtalk.RobotMessage{
+			ConversationID: loadGroup, ConversationType: "2", MsgID: msgID, MsgType: "text",
+			SenderStaffID: loadDingTalkUser, SenderCorpID: loadCorp, ChatbotUserID: "$:bot",
+			SessionWebhook: webhook, SessionWebhookExpiredTime: time.Now().Add(time.Hour).UnixMilli(),
+			Text: &fakedingtalk.MessageText{Content: " " + text}, IsInAtList: true,
+		}
+	}
+	succeeded := func(p loadSessionPost) bool { return strings.Contains(p.text, "Signed out") }
+	f.result = func() bool { return slices.ContainsFunc(r.sessions.snapshot(session), succeeded) }
+	f.start = time.Now()
+	frame, err := r.gw.SendRobotMessage(ctx, msg("msg-"+f.id+"-cmd", "/signout alice "+f.reason()))
+	if err != nil {
+		return f.fail("send", err.Error())
+	}
+	frames = append(frames, frame)
+	prompt, err := r.sessions.await(ctx, session, func(p loadSessionPost) bool {
+		return loadTypedConfirm.MatchString(p.text) || loadDingTalkTrouble.MatchString(p.text)
+	})
+	if err != nil {
+		return f.fail("no prompt", err.Error())
+	}
+	m := loadTypedConfirm.FindStringSubmatch(prompt.text)
+	if m == nil {
+		return f.fail("bad prompt", loadSnippet(prompt.text))
+	}
+	frame, err = r.gw.SendRobotMessage(ctx, msg("msg-"+f.id+"-confirm", "confirm "+m[1]))
+	if err != nil {
+		return f.fail("send", err.Error())
+	}
+	frames = append(frames, frame)
+	res, err := r.sessions.await(ctx, session, func(p loadSessionPost) bool {
+		return succeeded(p) || loadDingTalkTrouble.MatchString(p.text)
+	})
+	if err != nil {
+		return f.fail("no result", err.Error())
+	}
+	if !succeeded(res) {
+		return f.fail("bad result", loadSnippet(res.text))
+	}
+	f.end = res.at
+	return f
+}
+
+// settle waits until go_goroutines holds still and returns it.
+func (r *loadRig) settle(what string) int {
+	ctx, cancel := context.WithTimeout(context.Background(), loadSettleMax)
+	defer cancel()
+	tick := time.NewTicker(loadSettleEvery)
+	defer tick.Stop()
+	last, same := -1.0, 0
+	for {
+		v, err := r.metric("go_goroutines")
+		if err != nil {
+			r.b.Fatalf("%s: %v", what, err)
+		}
+		if v == last {
+			same++
+		} else {
+			last, same = v, 1
+		}
+		if same >= loadSettleRuns {
+			return int(v)
+		}
+		select {
+		case <-tick.C:
+		case <-ctx.Done():
+			r.b.Errorf("go_goroutines %s did not settle within %v; last %v", what, loadSettleMax, last)
+			return int(last)
+		}
+	}
+}
+
+// metric scrapes one unlabelled sample from the bot's /metrics.
+func (r *loadRig) metric(name string) (float64, error) {
+	resp, err := r.http.Get(r.ops + "/metrics")
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 8<<20))
+	if err != nil {
+		return 0, err
+	}
+	for line := range strings.Lines(string(body)) {
+		if v, ok := strings.CutPrefix(strings.TrimSpace(line), name+" "); ok {
+			return strconv.ParseFloat(v, 64)
+		}
+	}
+	return 0, fmt.Errorf("/metrics has no %s", name)
+}
+
+// stop ends the bot with SIGTERM, as systemd does, and expects exit 0.
+func (r *loadRig) stop() {
+	if err := r.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		r.b.Fatal(err)
+	}
+	select {
+	case <-r.exited:
+		if r.waitErr != nil {
+			r.b.Errorf("bot exit: %v\nstderr: %s", r.waitErr, r.stderr)
+		}
+	case <-time.After(20 * time.Second):
+		r.b.Fatalf("bot did not stop within 20s of SIGTERM")
+	}
+}
+
+// checkAccounts holds the audit log and DingTalk's sign-outs against the
+// flows: each flow that succeeded (in time or late) has exactly requested,
+// confirmed, succeeded, and exactly one sign-out; nothing else is there.
+// It returns the counts.
+func (r *loadRig) checkAccounts() string {
+	r.mu.Lock()
+	flows := slices.Clone(r.flows)
+	r.mu.Unlock()
+	records := loadAudit(r.b, r.auditPath())
+	events := map[string][]string{} // by reason
+	for _, rec := range records {
+		events[rec.Reason] = append(events[rec.Reason], rec.Event)
+	}
+	signOuts := map[string]int{} // by reason
+	for _, so := range r.api.SignOuts() {
+		signOuts[so.Reason]++
+	}
+	// A systematic fault would give one complaint per flow: the first few
+	// say what it is.
+	complaints := 0
+	complain := func(format string, args ...any) {
+		if complaints++; complaints <= 10 {
+			r.b.Errorf(format, args...)
+		}
+	}
+	done, told := 0, 0
+	for _, f := range flows {
+		got, ok := strings.Join(events[f.reason()], ","), f.result != nil && f.result()
+		delete(events, f.reason())
+		if !ok {
+			if (got != "" || signOuts[f.reason()] != 0) && told < 5 {
+				told++
+				r.b.Logf("flow %s did not succeed (%s): audit %q, %d sign-outs", f.id, f.problem, got, signOuts[f.reason()])
+			}
+			if signOuts[f.reason()] != 0 {
+				complain("flow %s: signed out but no success was reported", f.id)
+			}
+			continue
+		}
+		done++
+		if got != "requested,confirmed,succeeded" {
+			complain("flow %s: audit %q, want requested,confirmed,succeeded", f.id, got)
+		}
+		if n := signOuts[f.reason()]; n != 1 {
+			complain("flow %s: %d sign-outs, want 1", f.id, n)
+		}
+	}
+	for _, reason := range slices.Sorted(maps.Keys(events)) {
+		complain("audit records of no flow: reason %q: %v", reason, events[reason])
+	}
+	if complaints > 10 {
+		r.b.Errorf("… and %d more complaints about the accounts", complaints-10)
+	}
+	n := len(r.api.SignOuts())
+	if n != done {
+		r.b.Errorf("DingTalk received %d sign-outs for %d completed flows", n, done)
+	}
+	return fmt.Sprintf("%d flows (warm-up included), %d completed, %d audit records, %d sign-outs at DingTalk",
+		len(flows), done, len(records), n)
+}
+
+func loadAudit(b *testing.B, path string) []audit.Record {
+	f, err := os.Open(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	var out []audit.Record
+	sc := bufio.NewScanner(f)
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		var rec audit.Record
+		if err := json.Unmarshal(sc.Bytes(), &rec); err != nil {
+			b.Fatalf("audit line %q: %v", sc.Text(), err)
+		}
+		out = append(out, rec)
+	}
+	if err := sc.Err(); err != nil {
+		b.Fatal(err)
+	}
+	return out
+}
+
+// loadStep is one offered rate and its flows.
+type loadStep struct {
+	rate  int
+	flows []*loadFlow
+	// CPU cores busy over the step, from its first command to its last
+	// flow's end: the bot's, and this process's (fakes and harness).
+	botCores, harnessCores float64
+	peakKB                 int64 // the bot's VmHWM after the step: its peak so far
+}
+
+// loadPace is the share of the sending rate that completions must keep up
+// with: a bot that completes every flow of a step but fewer per second
+// than it is sent is building a queue, and would fail a longer step.
+const loadPace = 0.95
+
+func (s *loadStep) problems() map[string]int {
+	out := map[string]int{}
+	for _, f := range s.flows {
+		if f.problemKind != "" {
+			out[f.problemKind]++
+		}
+		for _, p := range f.ackProblems {
+			out[p]++
+		}
+	}
+	if s.donePerSec() < loadPace*s.sentPerSec() {
+		out["fell behind"] = 1
+	}
+	return out
+}
+
+func (s *loadStep) sustained() bool { return len(s.problems()) == 0 }
+
+func (s *loadStep) problemSummary() string {
+	p := s.problems()
+	var parts []string
+	for _, k := range slices.Sorted(maps.Keys(p)) {
+		parts = append(parts, fmt.Sprintf("%s ×%d", k, p[k]))
+	}
+	if len(parts) == 0 {
+		return "none"
+	}
+	return strings.Join(parts, ", ")
+}
+
+// example describes the first flow that went wrong, or the pace.
+func (s *loadStep) example() string {
+	for _, f := range s.flows {
+		if f.problem != "" {
+			return "e.g. " + f.platform + " flow " + f.id + ": " + f.problem
+		}
+		if len(f.ackProblems) > 0 {
+			return "e.g. " + f.platform + " flow " + f.id + ": " + strings.Join(f.ackProblems, ", ")
+		}
+	}
+	return fmt.Sprintf("%.1f flows/s completed of %.1f/s sent", s.donePerSec(), s.sentPerSec())
+}
+
+// sentPerSec is the rate at which commands went out, and donePerSec the
+// rate at which results came back: each over the middle 90 % of its
+// events, so that neither the first flows (no queue yet) nor a slow last
+// one sway it. A bot that keeps up completes as fast as it is sent to.
+func (s *loadStep) sentPerSec() float64 {
+	var at []time.Time
+	for _, f := range s.flows {
+		at = append(at, f.start)
+	}
+	return loadRate(at)
+}
+
+func (s *loadStep) donePerSec() float64 {
+	var at []time.Time
+	for _, f := range s.flows {
+		if !f.end.IsZero() {
+			at = append(at, f.end)
+		}
+	}
+	return loadRate(at)
+}
+
+// loadRate is events per second between the 5th and 95th percentile of at.
+func loadRate(at []time.Time) float64 {
+	slices.SortFunc(at, time.Time.Compare)
+	lo, hi := len(at)/20, len(at)-1-len(at)/20
+	if hi <= lo {
+		return 0
+	}
+	return float64(hi-lo) / at[hi].Sub(at[lo]).Seconds()
+}
+
+func (s *loadStep) completed() int {
+	n := 0
+	for _, f := range s.flows {
+		if !f.end.IsZero() {
+			n++
+		}
+	}
+	return n
+}
+
+// ackLatencies and flowLatencies are sorted, for one platform.
+func (s *loadStep) ackLatencies(platform string) []time.Duration {
+	var out []time.Duration
+	for _, f := range s.flows {
+		if f.platform == platform {
+			out = append(out, f.acks...)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+func (s *loadStep) flowLatencies(platform string) []time.Duration {
+	var out []time.Duration
+	for _, f := range s.flows {
+		if f.platform == platform && !f.end.IsZero() {
+			out = append(out, f.end.Sub(f.start))
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// report writes the table and the summary in one log entry, and the
+// benchmark metrics. The headline figures are those of the highest
+// sustained step; peak RSS is over the whole run.
+func (r *loadRig) report(sum loadSummary) {
+	var tb strings.Builder
+	tw := tabwriter.NewWriter(&tb, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "offered/s\tsent/s\tdone/s\tflows\tcompleted\t"+
+		"slack ack p50/p99/max ms\tdingtalk ack p50/p99/max ms\tslack flow p50/p99 ms\tdingtalk flow p50/p99 ms\t"+
+		"bot CPU\tharness CPU\tpeak RSS MB\tproblems\t")
+	var best *loadStep
+	for _, s := range sum.steps {
+		sa, da := s.ackLatencies("slack"), s.ackLatencies("dingtalk")
+		sf, df := s.flowLatencies("slack"), s.flowLatencies("dingtalk")
+		fmt.Fprintf(tw, "%d\t%.1f\t%.1f\t%d\t%d\t%s\t%s\t%s\t%s\t%.2f\t%.2f\t%.1f\t%s\t\n", s.rate, s.sentPerSec(), s.donePerSec(),
+			len(s.flows), s.completed(), loadTriple(sa), loadTriple(da), loadPair(sf), loadPair(df),
+			s.botCores, s.harnessCores, float64(s.peakKB)/1024, s.problemSummary())
+		if s.sustained() {
+			best = s
+		}
+	}
+	tw.Flush()
+	var head string
+	if best == nil {
+		head = fmt.Sprintf("no step sustained: even %d commands/s missed an ack window, a flow or the pace", sum.steps[0].rate)
+	} else {
+		head = fmt.Sprintf("sustained: %d commands/s offered, %.1f flows/s completed", best.rate, best.donePerSec())
+	}
+	if sum.stopped != "" {
+		head += "; " + sum.stopped
+	}
+	head += fmt.Sprintf(" (ack windows: Slack %v, DingTalk %v; CPU in cores of %d)\n",
+		loadSlackAckWindow, loadDingTalkAckWindow, runtime.NumCPU())
+	fmt.Fprintf(&tb, "bot: RSS %.1f MB idle, peak (VmHWM) %.1f MB; goroutines %d before, %d idle after (%+d); %s",
+		float64(sum.idleKB)/1024, float64(sum.peakKB)/1024, sum.goroutinesBefore, sum.goroutinesIdle,
+		sum.goroutinesIdle-sum.goroutinesBefore, sum.accounts)
+	if log := r.stderr.String(); log != "" {
+		fmt.Fprintf(&tb, "\nbot stderr (warn and above), %d lines; first: %s", strings.Count(log, "\n"), loadSnippet(log))
+	}
+	r.b.Log(head + tb.String())
+
+	r.b.ReportMetric(0, "ns/op") // one run of several steps: a time per op means nothing
+	if best == nil {
+		r.b.ReportMetric(0, "flows/s")
+	} else {
+		r.b.ReportMetric(float64(best.rate), "offered_cmds/s")
+		r.b.ReportMetric(best.donePerSec(), "flows/s")
+		r.b.ReportMetric(best.botCores, "bot_cpu_cores")
+		for _, p := range []string{"slack", "dingtalk"} {
+			acks, flows := best.ackLatencies(p), best.flowLatencies(p)
+			r.b.ReportMetric(loadMS(loadPercentile(acks, 0.99)), "ack_p99_ms_"+p)
+			r.b.ReportMetric(loadMS(loadPercentile(acks, 1)), "ack_max_ms_"+p)
+			r.b.ReportMetric(loadMS(loadPercentile(flows, 0.50)), "flow_p50_ms_"+p)
+			r.b.ReportMetric(loadMS(loadPercentile(flows, 0.99)), "flow_p99_ms_"+p)
+		}
+	}
+	if sum.peakKB > 0 {
+		r.b.ReportMetric(float64(sum.peakKB)/1024, "peak_rss_MB")
+		r.b.ReportMetric(float64(sum.idleKB)/1024, "idle_rss_MB")
+	}
+	r.b.ReportMetric(float64(sum.goroutinesBefore), "goroutines_before")
+	r.b.ReportMetric(float64(sum.goroutinesIdle), "goroutines_idle")
+}
+
+// loadBoard hands keyed records from a fake to the flow waiting for them:
+// each key has its own wake-up channel, so a record wakes only its flow.
+type loadBoard[V any] struct {
+	mu    sync.Mutex
+	items map[string][]V
+	wake  map[string]chan struct{}
+}
+
+func newLoadBoard[V any]() *loadBoard[V] {
+	return &loadBoard[V]{items: map[string][]V{}, wake: map[string]chan struct{}{}}
+}
+
+func (bd *loadBoard[V]) add(key string, v V) {
+	bd.mu.Lock()
+	defer bd.mu.Unlock()
+	bd.items[key] = append(bd.items[key], v)
+	bd.notifyLocked(key)
+}
+
+// extend appends mk(i) for every i from the records held under key up to n.
+func (bd *loadBoard[V]) extend(key string, n int, mk func(i int) V) {
+	bd.mu.Lock()
+	defer bd.mu.Unlock()
+	for i := len(bd.items[key]); i < n; i++ {
+		bd.items[key] = append(bd.items[key], mk(i))
+	}
+	bd.notifyLocked(key)
+}
+
+func (bd *loadBoard[V]) notifyLocked(key string) {
+	if ch, ok := bd.wake[key]; ok {
+		close(ch)
+		delete(bd.wake, key)
+	}
+}
+
+// await returns the first record under key that match accepts, waiting
+// for it until ctx ends.
+func (bd *loadBoard[V]) await(ctx context.Context, key string, match func(V) bool) (V, error) {
+	for i := 0; ; {
+		bd.mu.Lock()
+		items := bd.items[key]
+		for ; i < len(items); i++ {
+			if match(items[i]) {
+				bd.mu.Unlock()
+				return items[i], nil
+			}
+		}
+		ch, ok := bd.wake[key]
+		if !ok {
+			ch = make(chan struct{})
+			bd.wake[key] = ch
+		}
+		bd.mu.Unlock()
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			var zero V
+			return zero, fmt.Errorf("waiting for %s: %w", key, ctx.Err())
+		}
+	}
+}
+
+func (bd *loadBoard[V]) snapshot(key string) []V {
+	bd.mu.Lock()
+	defer bd.mu.Unlock()
+	return slices.Clone(bd.items[key])
+}
+
+func loadAny[V any](V) bool { return true }
+
+// loadPoll calls cond every interval until it holds or ctx ends.
+func loadPoll(ctx context.Context, interval time.Duration, cond func() bool) error {
+	tick := time.NewTicker(interval)
+	defer tick.Stop()
+	for !cond() {
+		select {
+		case <-tick.C:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	return nil
+}
+
+// loadProcKB reads a kB field of /proc/<pid>/status (Linux); 0 elsewhere.
+func loadProcKB(b *testing.B, pid int, field string) int64 {
+	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		b.Logf("no %s: %v", field, err)
+		return 0
+	}
+	for line := range strings.Lines(string(raw)) {
+		if v, ok := strings.CutPrefix(line, field+":"); ok {
+			fs := strings.Fields(v)
+			if len(fs) == 2 && fs[1] == "kB" {
+				if n, err := strconv.ParseInt(fs[0], 10, 64); err == nil {
+					return n
+				}
+			}
+		}
+	}
+	b.Errorf("/proc/%d/status has no readable %s", pid, field)
+	return 0
+}
+
+// loadPercentile is the nearest-rank percentile of sorted; 0 if empty.
+func loadPercentile(sorted []time.Duration, p float64) time.Duration {
+	if len(sorted) == 0 {
+		return 0
+	}
+	i := int(math.Ceil(p*float64(len(sorted)))) - 1
+	return sorted[min(max(i, 0), len(sorted)-1)]
+}
+
+func loadMS(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+func loadTriple(sorted []time.Duration) string {
+	if len(sorted) == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.1f/%.1f/%.1f", loadMS(loadPercentile(sorted, 0.5)), loadMS(loadPercentile(sorted, 0.99)), loadMS(loadPercentile(sorted, 1)))
+}
+
+func loadPair(sorted []time.Duration) string {
+	if len(sorted) == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.1f/%.1f", loadMS(loadPercentile(sorted, 0.5)), loadMS(loadPercentile(sorted, 0.99)))
+}
+
+func loadSnippet(s string) string {
+	rs := []rune(strings.Join(strings.Fields(s), " "))
+	if len(rs) > 200 {
+		return string(rs[:200]) + "…"
+	}
+	return string(rs)
+}
