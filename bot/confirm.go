@@ -190,6 +190,10 @@ func (e *Engine) execute(ctx context.Context, p *Pending, log *slog.Logger) Resu
 	}
 	e.obs.SignOut("failed", took)
 	res.Problem = Explain(err)
+	if noAnswer(err) {
+		// Signing out again is harmless, so say so rather than guess.
+		res.Problem += "; it is not known whether the sign-out took effect, so run /signout again"
+	}
 	var apiErr *dingtalk.APIError
 	if errors.As(err, &apiErr) {
 		res.Code, res.DingTalkRequestID = apiErr.Code, apiErr.RequestID

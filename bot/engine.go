@@ -316,14 +316,20 @@ func (e *Engine) describe(ctx context.Context, t *Target, log *slog.Logger) {
 	}
 }
 
+// noAnswer reports a call whose outcome is unknown: it may have taken
+// effect without its answer arriving.
+func noAnswer(err error) bool {
+	return errors.Is(err, dingtalk.ErrNoResponse) || errors.Is(err, context.DeadlineExceeded)
+}
+
 // Explain says in words what went wrong in a DingTalk call.
 func Explain(err error) string {
 	var apiErr *dingtalk.APIError
 	switch {
 	case errors.As(err, &apiErr):
 		return apiErr.Explain()
-	case errors.Is(err, context.DeadlineExceeded):
-		return "DingTalk did not answer in time"
+	case noAnswer(err):
+		return "DingTalk did not answer (network error or timeout)"
 	case errors.Is(err, context.Canceled):
 		return "the request was cancelled"
 	}
