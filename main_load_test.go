@@ -27,6 +27,8 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/signout-bot/signout-bot/internal/logbuf"
+
 	"github.com/signout-bot/signout-bot/audit"
 	"github.com/signout-bot/signout-bot/internal/fakedingtalk"
 	"github.com/signout-bot/signout-bot/internal/fakeslack"
@@ -164,7 +166,7 @@ type loadRig struct {
 	http  *http.Client
 
 	cmd     *exec.Cmd
-	stderr  *syncBuffer
+	stderr  *logbuf.Buffer
 	exited  chan struct{}
 	waitErr error
 
@@ -319,7 +321,7 @@ func (r *loadRig) watchGateway(ctx context.Context) {
 func (r *loadRig) startBot(cfg string) {
 	cmd := exec.Command(binary, "-config", cfg)
 	cmd.Dir = r.dir
-	r.stderr = &syncBuffer{}
+	r.stderr = &logbuf.Buffer{}
 	cmd.Stderr = r.stderr
 	if err := cmd.Start(); err != nil {
 		r.b.Fatal(err)
