@@ -96,6 +96,8 @@ func (e *Engine) tellClosed(ctx context.Context, c Conversation, p *Pending, s S
 		text = fmt.Sprintf("Request %s was already confirmed; it runs only once.", p.RequestID)
 	case StateCancelled:
 		text = fmt.Sprintf("Request %s was cancelled; nothing was done. Run /signout again if needed.", p.RequestID)
+	case StateAborted:
+		text = fmt.Sprintf("Request %s was stopped because the audit log could not be written; nothing was done. Run /signout again.", p.RequestID)
 	default:
 		text = fmt.Sprintf("Request %s has expired; nothing was done. Run /signout again.", p.RequestID)
 	}
@@ -144,6 +146,7 @@ func (e *Engine) confirm(ctx context.Context, c Conversation, p *Pending, log *s
 	rec := p.record()
 	rec.Event = audit.Confirmed
 	if !e.record(ctx, c, rec, log) {
+		e.store.Abort(p.Code)
 		return
 	}
 	e.tell(ctx, c, Notice{Kind: NoticeProgress, RequestID: p.RequestID, Text: "Signing out " + TargetLabel(p.Target) + "…"})

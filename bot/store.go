@@ -16,6 +16,9 @@ const (
 	StateConfirmed
 	StateCancelled
 	StateExpired
+	// StateAborted is a confirmation that could not be audited, so
+	// nothing was done.
+	StateAborted
 )
 
 func (s State) String() string {
@@ -28,6 +31,8 @@ func (s State) String() string {
 		return "cancelled"
 	case StateExpired:
 		return "expired"
+	case StateAborted:
+		return "aborted"
 	}
 	return fmt.Sprintf("State(%d)", int(s))
 }
@@ -70,6 +75,8 @@ type Store interface {
 	// Close moves a pending request to state to; *ClosedError if it has left
 	// the pending state already, ErrUnknown if there is no such request.
 	Close(code string, to State) (*Pending, error)
+	// Abort marks a confirmed request as aborted: its sign-out never ran.
+	Abort(code string)
 	// Open lists the requests still pending.
 	Open() []*Pending
 }
@@ -138,6 +145,13 @@ func (s *MemoryStore) Close(code string, to State) (*Pending, error) {
 	}
 	s.open.Delete(code)
 	return p, nil
+}
+
+func (s *MemoryStore) Abort(code string) {
+	if v, found := s.closed.Get(code); found && v.(closedEntry).state == StateConfirmed {
+		// Only the winner of the claim calls Abort, so nothing races this Set.
+		s.closed.Set(code, closedEntry{v.(closedEntry).p, StateAborted}, cache.DefaultExpiration)
+	}
 }
 
 func (s *MemoryStore) Open() []*Pending {
