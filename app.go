@@ -110,12 +110,13 @@ func newApp(cfg *config.Config, withConsole bool, stdin io.Reader, stdout, stder
 		return nil, err
 	}
 	if addr := cfg.HTTP.Addr(); addr != "" {
-		srv, err := ops.Listen(addr, ops.Handler(a.metrics, a.checks), log)
-		if err != nil {
-			a.audit.Close()
-			return nil, err
+		// Sign-outs matter more than metrics: a taken port is reported
+		// loudly, but does not keep the bot from serving.
+		if srv, err := ops.Listen(addr, ops.Handler(a.metrics, a.checks), log); err != nil {
+			log.Error("operations endpoint not started; /healthz, /readyz and /metrics are unavailable", "err", err)
+		} else {
+			a.frontEnds = append(a.frontEnds, srv)
 		}
-		a.frontEnds = append(a.frontEnds, srv)
 	}
 	return a, nil
 }

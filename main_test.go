@@ -236,7 +236,7 @@ http:
 
 func TestCheck(t *testing.T) {
 	dir := t.TempDir()
-	bad := writeConfig(t, dir, "slack:\n  app_token: xoxb-secret-value\n  bot_token: ${NOPE_UNSET}\nconfirm:\n  ttl: 1s\n")
+	bad := writeConfig(t, dir, "slack:\n  app_token: xoxb-secret-value\n  bot_token: ${NOPE_UNSET}\nconfirm:\n  ttl: 0.5s\n")
 	cmd := exec.Command(binary, "-config", bad, "-check")
 	out, err := cmd.CombinedOutput()
 	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
@@ -379,5 +379,23 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 			t.Fatalf("timed out waiting for %s", what)
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// A taken operations port is logged, and the bot still serves.
+func TestTakenOperationsPortDoesNotStopTheBot(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	dir := t.TempDir()
+	cfg := writeConfig(t, dir, "dry_run: true\nhttp:\n  listen: "+ln.Addr().String()+"\naudit:\n  file: "+filepath.Join(dir, "a.jsonl")+"\n")
+	p := start(t, dir, nil, "-console", "-config", cfg)
+	p.send("/signout alice lost phone")
+	p.expect(`confirm [A-Z0-9]+`)
+	p.stdin.Close()
+	if rc := p.wait(); rc != 0 || !strings.Contains(p.stderr.String(), "operations endpoint not started") {
+		t.Fatalf("exit %d; stderr %s", rc, p.stderr)
 	}
 }

@@ -31,7 +31,7 @@ type Options struct {
 
 	LookupTimeout  time.Duration // per directory lookup; default 5s
 	SignOutTimeout time.Duration // for the sign-out with its retries; default 30s
-	SweepInterval  time.Duration // how often requests past their TTL are closed; default 5s
+	SweepInterval  time.Duration // how often requests past their TTL are closed; default TTL/4, within 100ms..5s
 	Logger         *slog.Logger
 	Now            func() time.Time
 }
@@ -63,7 +63,8 @@ func New(opt Options) (*Engine, error) {
 	}
 	setDefault(&opt.LookupTimeout, 5*time.Second)
 	setDefault(&opt.SignOutTimeout, 30*time.Second)
-	setDefault(&opt.SweepInterval, 5*time.Second)
+	// Expiry is noticed within a quarter of the TTL, at most 5 s late.
+	setDefault(&opt.SweepInterval, min(max(opt.TTL/4, 100*time.Millisecond), 5*time.Second))
 	if opt.Logger == nil {
 		opt.Logger = slog.Default()
 	}

@@ -63,7 +63,7 @@ authz:
   slack_users: [alice]
   protected_users: ["bad id!"]
 confirm:
-  ttl: 1s
+  ttl: 500ms
 log:
   level: loud
   format: xml
@@ -80,7 +80,7 @@ http:
 		"dingtalk.client_secret: environment variable MISSING_SECRET is not set",
 		"dingtalk.corp_id: required when dingtalk.stream is on (messages from other corps are ignored)",
 		`authz.protected_users[0]: "bad id!" is not a DingTalk userId`,
-		"confirm.ttl: must be between 10s and 24h, got 1s",
+		"confirm.ttl: must be between 1s and 24h, got 500ms",
 		`http.listen: must be host:port or empty, got "nonsense"`,
 		`log.level: must be debug, info, warn or error, got "loud"`,
 		`log.format: must be text or json, got "xml"`,

@@ -69,8 +69,8 @@ func (c *Config) validate(missing map[string]string) Problems {
 	c.validateDingTalk(v)
 	v.ids("authz.dingtalk_users", c.Authz.DingTalkUsers, dingTalkUserID, "DingTalk userId")
 	v.ids("authz.protected_users", c.Authz.ProtectedUsers, dingTalkUserID, "DingTalk userId")
-	if c.Confirm.TTL < 10*time.Second || c.Confirm.TTL > 24*time.Hour {
-		v.add("confirm.ttl", "must be between 10s and 24h, got %s", c.Confirm.TTL)
+	if c.Confirm.TTL < time.Second || c.Confirm.TTL > 24*time.Hour {
+		v.add("confirm.ttl", "must be between 1s and 24h, got %s", c.Confirm.TTL)
 	}
 	for k, msg := range c.SignOut.EmployeeMessage {
 		if !locale.MatchString(k) {
