@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"maps"
@@ -703,25 +701,11 @@ func (r *loadRig) checkAccounts() string {
 }
 
 func loadAudit(b *testing.B, path string) []audit.Record {
-	f, err := os.Open(path)
+	recs, err := audit.ReadFile(path)
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer f.Close()
-	var out []audit.Record
-	sc := bufio.NewScanner(f)
-	sc.Buffer(nil, 1<<20)
-	for sc.Scan() {
-		var rec audit.Record
-		if err := json.Unmarshal(sc.Bytes(), &rec); err != nil {
-			b.Fatalf("audit line %q: %v", sc.Text(), err)
-		}
-		out = append(out, rec)
-	}
-	if err := sc.Err(); err != nil {
-		b.Fatal(err)
-	}
-	return out
+	return recs
 }
 
 // loadStep is one offered rate and its flows.

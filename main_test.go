@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net"
@@ -18,6 +17,7 @@ import (
 
 	"go.uber.org/goleak"
 
+	"github.com/signout-bot/signout-bot/audit"
 	"github.com/signout-bot/signout-bot/internal/fakedingtalk"
 	"github.com/signout-bot/signout-bot/internal/logbuf"
 )
@@ -124,27 +124,19 @@ func (p *proc) wait() int {
 	return -1
 }
 
-func auditEvents(t *testing.T, path string) []map[string]any {
+func auditEvents(t *testing.T, path string) []audit.Record {
 	t.Helper()
-	raw, err := os.ReadFile(path)
+	recs, err := audit.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out []map[string]any
-	for _, line := range strings.Split(strings.TrimSpace(string(raw)), "\n") {
-		var m map[string]any
-		if err := json.Unmarshal([]byte(line), &m); err != nil {
-			t.Fatalf("audit line %q: %v", line, err)
-		}
-		out = append(out, m)
-	}
-	return out
+	return recs
 }
 
-func eventNames(recs []map[string]any) string {
+func eventNames(recs []audit.Record) string {
 	var names []string
 	for _, r := range recs {
-		names = append(names, fmt.Sprint(r["event"]))
+		names = append(names, r.Event)
 	}
 	return strings.Join(names, ",")
 }
@@ -174,7 +166,7 @@ func TestConsoleZeroConfigDryRun(t *testing.T) {
 		t.Fatalf("audit %s", got)
 	}
 	for _, r := range recs {
-		if r["dry_run"] != true || r["platform"] != "console" || r["target"] != "alice" || r["reason"] != "lost phone" {
+		if !r.DryRun || r.Platform != "console" || r.Target != "alice" || r.Reason != "lost phone" {
 			t.Fatalf("audit record %v", r)
 		}
 	}
@@ -365,7 +357,7 @@ http:
 		t.Fatalf("exit %d", rc)
 	}
 	old, cur := auditEvents(t, auditPath+".1"), auditEvents(t, auditPath)
-	if len(old)+len(cur) != 6 || len(cur) < 2 || cur[len(cur)-1]["event"] != "expired" {
+	if len(old)+len(cur) != 6 || len(cur) < 2 || cur[len(cur)-1].Event != "expired" {
 		t.Fatalf("after rotation: old %d records, new %v", len(old), eventNames(cur))
 	}
 }

@@ -1,8 +1,6 @@
 package audit
 
 import (
-	"bufio"
-	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -13,21 +11,18 @@ import (
 
 func readLines(t *testing.T, path string) []Record {
 	t.Helper()
-	f, err := os.Open(path)
+	recs, err := ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	var out []Record
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		var r Record
-		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
-			t.Fatalf("line %q: %v", sc.Text(), err)
-		}
-		out = append(out, r)
+	return recs
+}
+
+func TestReadRejectsGarbage(t *testing.T) {
+	recs, err := Read(strings.NewReader(`{"event":"requested"}` + "\nnot json\n"))
+	if err == nil || !strings.Contains(err.Error(), "line 2") || len(recs) != 1 {
+		t.Fatalf("recs %v err %v", recs, err)
 	}
-	return out
 }
 
 func TestAppendsAcrossReopenAndConcurrentWriters(t *testing.T) {

@@ -1,12 +1,9 @@
 package bot_test
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"fmt"
 	"log/slog"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -146,21 +143,11 @@ func (h *harness) click(user, code string) *recorder {
 
 func (h *harness) records() []audit.Record {
 	h.t.Helper()
-	f, err := os.Open(h.auditPath)
+	recs, err := audit.ReadFile(h.auditPath)
 	if err != nil {
 		h.t.Fatal(err)
 	}
-	defer f.Close()
-	var out []audit.Record
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		var r audit.Record
-		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
-			h.t.Fatalf("audit line %q: %v", sc.Text(), err)
-		}
-		out = append(out, r)
-	}
-	return out
+	return recs
 }
 
 func (h *harness) events() string {

@@ -1,12 +1,10 @@
 package dingtalkbot
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"log/slog"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -293,19 +291,12 @@ func code(t testing.TB, m webhookMsg) string {
 // auditEvents lists the events in the audit file.
 func (h *harness) auditEvents() []string {
 	h.t.Helper()
-	b, err := os.ReadFile(h.auditPath)
+	recs, err := audit.ReadFile(h.auditPath)
 	if err != nil {
 		h.t.Fatal(err)
 	}
 	var events []string
-	for _, line := range bytes.Split(bytes.TrimSpace(b), []byte("\n")) {
-		var r audit.Record
-		if len(line) == 0 {
-			continue
-		}
-		if err := json.Unmarshal(line, &r); err != nil {
-			h.t.Fatalf("audit line %q: %v", line, err)
-		}
+	for _, r := range recs {
 		events = append(events, r.Event)
 	}
 	return events
