@@ -60,11 +60,7 @@ func newHarnessWithClient(t testing.TB, clientMod func(*dingtalk.Config), mods .
 	h.api.AddUser(fakedingtalk.FakeUser{UserID: "alice", Name: "Alice Liddell", Title: "Engineer", Mobile: "13800138000", Exclusive: true})
 	h.api.AddUser(fakedingtalk.FakeUser{UserID: "ceo001", Name: "The Boss", Exclusive: true})
 	h.api.AddUser(fakedingtalk.FakeUser{UserID: "guest7", Name: "Gus", Exclusive: false})
-	cc := dingtalk.Config{
-		APIURL: h.api.URL(), OAPIURL: h.api.URL(),
-		ClientID: fakedingtalk.ClientID, ClientSecret: fakedingtalk.ClientSecret,
-		Retry: dingtalk.RetryPolicy{MaxAttempts: 3, InitialInterval: time.Millisecond, MaxInterval: 5 * time.Millisecond, MaxElapsed: 5 * time.Second},
-	}
+	cc := h.api.ClientConfig()
 	if clientMod != nil {
 		clientMod(&cc)
 	}

@@ -89,12 +89,10 @@ func newHarness(t testing.TB, opt harnessOptions) *harness {
 	h.gw = fakedingtalk.NewGateway(t)
 	h.gw.RefuseOpens(opt.refuseOpens)
 
-	dt, err := dingtalk.New(dingtalk.Config{
-		APIURL: h.api.URL(), OAPIURL: h.api.URL(),
-		ClientID: fakedingtalk.ClientID, ClientSecret: fakedingtalk.ClientSecret,
-		Retry:  dingtalk.RetryPolicy{MaxAttempts: 2, InitialInterval: time.Millisecond, MaxInterval: 2 * time.Millisecond, MaxElapsed: time.Second, RateLimitWait: time.Millisecond},
-		Logger: logger,
-	})
+	dcfg := h.api.ClientConfig()
+	dcfg.Retry.MaxAttempts, dcfg.Retry.MaxElapsed = 2, time.Second
+	dcfg.Logger = logger
+	dt, err := dingtalk.New(dcfg)
 	if err != nil {
 		t.Fatal(err)
 	}

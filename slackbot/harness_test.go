@@ -85,12 +85,9 @@ func newHarness(t testing.TB, mods ...func(*harnessOptions)) *harness {
 		}
 	})
 
-	dt, err := dingtalk.New(dingtalk.Config{
-		APIURL: h.dingtalk.URL(), OAPIURL: h.dingtalk.URL(),
-		ClientID: fakedingtalk.ClientID, ClientSecret: fakedingtalk.ClientSecret,
-		Retry:  dingtalk.RetryPolicy{MaxAttempts: 3, InitialInterval: time.Millisecond, MaxInterval: 5 * time.Millisecond, MaxElapsed: 5 * time.Second, RateLimitWait: time.Millisecond},
-		Logger: log,
-	})
+	dcfg := h.dingtalk.ClientConfig()
+	dcfg.Logger = log
+	dt, err := dingtalk.New(dcfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,6 +18,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/signout-bot/signout-bot/dingtalk"
 )
 
 // The only app credentials the fake OpenAPI accepts.
@@ -661,4 +663,14 @@ func (f *OpenAPI) sessionWebhook(w http.ResponseWriter, r *http.Request, body []
 		return
 	}
 	openAPIWriteJSON(w, http.StatusOK, map[string]any{"errcode": 0, "errmsg": "ok"})
+}
+
+// FastRetry is a dingtalk.RetryPolicy in milliseconds, so that tests of
+// retries stay fast.
+var FastRetry = dingtalk.RetryPolicy{MaxAttempts: 3, InitialInterval: time.Millisecond, MaxInterval: 5 * time.Millisecond, MaxElapsed: 5 * time.Second, RateLimitWait: time.Millisecond}
+
+// ClientConfig is a dingtalk.Config for a real client aimed at f, with the
+// fake's credentials and FastRetry.
+func (f *OpenAPI) ClientConfig() dingtalk.Config {
+	return dingtalk.Config{APIURL: f.URL(), OAPIURL: f.URL(), ClientID: ClientID, ClientSecret: ClientSecret, Retry: FastRetry}
 }
