@@ -97,6 +97,12 @@ func newApp(cfg *config.Config, withConsole bool, stdin io.Reader, stdout, stder
 	if dt != nil {
 		opt.Directory, opt.SignOuter = dt, dt
 	}
+	if cfg.Slack.On() && len(cfg.Authz.SlackUsers) == 0 {
+		log.Warn("slack is on but authz.slack_users is empty: nobody in Slack can sign anyone out")
+	}
+	if cfg.DingTalk.StreamOn() && len(cfg.Authz.DingTalkUsers) == 0 {
+		log.Warn("the DingTalk robot is on but authz.dingtalk_users is empty: nobody in DingTalk can sign anyone out")
+	}
 	if a.engine, err = bot.New(opt); err != nil {
 		a.audit.Close()
 		return nil, err
