@@ -52,10 +52,11 @@ func toMessage(m *robotMessage) (msg bot.Message, unresolved int) {
 // one mention that did have a staffId.
 func mentionedUsers(m *robotMessage) (staffIDs []string, unresolved int) {
 	seen := map[string]bool{}
+	botSeen := false
 	for _, u := range m.AtUsers {
 		switch {
 		case m.ChatbotUserId != "" && u.DingtalkId == m.ChatbotUserId:
-			// The bot itself.
+			botSeen = true // the bot itself
 		case u.StaffId == "":
 			// With no chatbotUserId to compare, an entry without a staffId is
 			// taken for the bot.
@@ -66,6 +67,12 @@ func mentionedUsers(m *robotMessage) (staffIDs []string, unresolved int) {
 			seen[u.StaffId] = true
 			staffIDs = append(staffIDs, u.StaffId)
 		}
+	}
+	if !botSeen && unresolved > 0 && m.ConversationType != conversationDirect {
+		// A group message reaches the bot only when it is @mentioned, so
+		// one entry without a staffId is the bot under an ID that did not
+		// match chatbotUserId.
+		unresolved--
 	}
 	if unresolved > 0 {
 		return nil, unresolved

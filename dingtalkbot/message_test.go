@@ -42,6 +42,9 @@ func TestMentionedUsers(t *testing.T) {
 	at := func(users ...chatbot.BotCallbackDataAtUserModel) *robotMessage {
 		return &robotMessage{ChatbotUserId: botID, AtUsers: users}
 	}
+	group := func(users ...chatbot.BotCallbackDataAtUserModel) *robotMessage {
+		return &robotMessage{ChatbotUserId: botID, ConversationType: "2", AtUsers: users}
+	}
 	bot := chatbot.BotCallbackDataAtUserModel{DingtalkId: botID}
 	zs := chatbot.BotCallbackDataAtUserModel{DingtalkId: "$:zs", StaffId: "zhangsan"}
 	ls := chatbot.BotCallbackDataAtUserModel{DingtalkId: "$:ls", StaffId: "lisi"}
@@ -64,6 +67,12 @@ func TestMentionedUsers(t *testing.T) {
 		// No chatbotUserId: staffId-less entries are taken for the bot.
 		{"no chatbotUserId", &robotMessage{AtUsers: []chatbot.BotCallbackDataAtUserModel{ext, zs}}, []string{"zhangsan"}, 0},
 		{"none", at(), nil, 0},
+		// In a group the bot is always among atUsers: one staffId-less entry
+		// that did not match chatbotUserId is the bot, not an outsider...
+		{"bot under another id", group(ext, zs), []string{"zhangsan"}, 0},
+		// ...but a second one still is.
+		{"bot under another id and an outsider", group(ext, chatbot.BotCallbackDataAtUserModel{DingtalkId: "$:ext2"}, zs), nil, 1},
+		{"direct chat", &robotMessage{ChatbotUserId: botID, ConversationType: "1", AtUsers: []chatbot.BotCallbackDataAtUserModel{ext, zs}}, nil, 1},
 	} {
 		got, unresolved := mentionedUsers(tc.m)
 		if !slices.Equal(got, tc.want) || unresolved != tc.unresolved {
