@@ -77,11 +77,11 @@ log:
 	if ack, err := gw.WaitAck(ctx, id); err != nil || ack.Code != 200 {
 		t.Fatalf("ack %+v %v", ack, err)
 	}
-	code := waitForMatch(t, func() []string { return sessionTexts(api, "grp") }, `confirm ([A-Z0-9]{6})`)
+	code := awaitSession(ctx, t, api, "grp", `confirm ([A-Z0-9]{6})`)
 	if _, err := gw.SendRobotMessage(ctx, msg("m2", "confirm "+code)); err != nil {
 		t.Fatal(err)
 	}
-	waitForMatch(t, func() []string { return sessionTexts(api, "grp") }, `Signed out Alice Liddell`)
+	awaitSession(ctx, t, api, "grp", `Signed out Alice Liddell`)
 	if so := api.SignOuts(); len(so) != 1 || so[0].UserID != "alice" {
 		t.Fatalf("signOuts %+v", so)
 	}
@@ -99,27 +99,22 @@ log:
 	}
 }
 
-func sessionTexts(api *fakedingtalk.OpenAPI, session string) []string {
-	var out []string
-	for _, m := range api.SessionMessages(session) {
-		out = append(out, string(m))
-	}
-	return out
-}
-
-// waitForMatch polls what a fake recorded until re matches; it returns the
-// first submatch (or the whole match).
-func waitForMatch(t *testing.T, texts func() []string, re string) string {
+// awaitSession waits until a message posted to session matches re and
+// returns its first submatch (or the whole match).
+func awaitSession(ctx context.Context, t *testing.T, api *fakedingtalk.OpenAPI, session, re string) string {
 	t.Helper()
 	rx := regexp.MustCompile(re)
 	var m []string
-	waitFor(t, re, func() bool {
-		for _, s := range texts() {
-			if m = rx.FindStringSubmatch(s); m != nil {
+	err := api.Await(ctx, re, func() bool {
+		for _, msg := range api.SessionMessages(session) {
+			if m = rx.FindStringSubmatch(string(msg)); m != nil {
 				return true
 			}
 		}
 		return false
 	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	return m[len(m)-1]
 }

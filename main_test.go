@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"io"
 	"net"
@@ -353,7 +354,11 @@ http:
 	}
 	p.send("/signout bob stolen laptop") // may land before or after the reopen
 	p.expect(`confirm [A-Z0-9]+`)
-	waitFor(t, "audit log reopened", func() bool { return strings.Contains(p.stderr.String(), "audit log reopened") })
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := p.stderr.Wait(ctx, "audit log reopened"); err != nil {
+		t.Fatal(err)
+	}
 	p.send("/signout carol stolen laptop")
 	p.expect(`confirm [A-Z0-9]+`)
 	p.stdin.Close()
@@ -363,18 +368,6 @@ http:
 	old, cur := auditEvents(t, auditPath+".1"), auditEvents(t, auditPath)
 	if len(old)+len(cur) != 6 || len(cur) < 2 || cur[len(cur)-1].Event != "expired" {
 		t.Fatalf("after rotation: old %d records, new %v", len(old), eventNames(cur))
-	}
-}
-
-// waitFor polls cond, for state only visible from outside the process.
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(10 * time.Millisecond)
 	}
 }
 

@@ -32,7 +32,7 @@ func TestGroupHappyPath(t *testing.T) {
 	}
 
 	h.send(h.group(manager, "confirm "+c, "s-confirm"))
-	waitFor(t, "the result in the command's conversation", func() bool { return len(h.api.SessionMessages("s-cmd")) >= 2 })
+	h.awaitAPI("the result in the command's conversation", func() bool { return len(h.api.SessionMessages("s-cmd")) >= 2 })
 	h.stop()
 
 	signOuts := h.api.SignOuts()
@@ -99,7 +99,7 @@ func TestConfirmInDirectChatForGroupRequest(t *testing.T) {
 		t.Errorf("prompt does not name the robot:\n%s", prompt.text())
 	}
 	h.send(h.direct(manager, "/signout confirm "+c, "s-dm"))
-	waitFor(t, "the result in the group", func() bool { return len(h.api.SessionMessages("s-cmd")) >= 2 })
+	h.awaitAPI("the result in the group", func() bool { return len(h.api.SessionMessages("s-cmd")) >= 2 })
 	h.stop()
 	if n := len(h.api.SignOuts()); n != 1 {
 		t.Fatalf("%d sign-outs, want 1", n)
@@ -157,7 +157,7 @@ func TestRedeliveryHandledOnce(t *testing.T) {
 	confirm := h.group(manager, "confirm "+c, "s-confirm")
 	h.send(confirm)
 	h.send(confirm)
-	waitFor(t, "the result", func() bool { return len(h.api.SessionMessages("s-cmd")) >= 2 })
+	h.awaitAPI("the result", func() bool { return len(h.api.SessionMessages("s-cmd")) >= 2 })
 	h.send(confirm) // after it was handled
 	h.stop()
 
@@ -191,7 +191,7 @@ func TestConfirmByAnotherUserRefused(t *testing.T) {
 		t.Fatalf("another user's confirm signed out %d", n)
 	}
 	h.send(h.group(manager, "confirm "+c, "s-confirm"))
-	waitFor(t, "the result", func() bool { return len(h.api.SessionMessages("s-cmd")) >= 2 })
+	h.awaitAPI("the result", func() bool { return len(h.api.SessionMessages("s-cmd")) >= 2 })
 	h.stop()
 	if n := len(h.api.SignOuts()); n != 1 {
 		t.Errorf("%d sign-outs, want 1", n)
@@ -235,7 +235,7 @@ func TestMentionTarget(t *testing.T) {
 		}
 	}
 	h.send(h.group(manager, "confirm "+code(t, prompt), "s-confirm"))
-	waitFor(t, "the result", func() bool { return len(h.api.SessionMessages("s-cmd")) >= 2 })
+	h.awaitAPI("the result", func() bool { return len(h.api.SessionMessages("s-cmd")) >= 2 })
 	h.stop()
 	if so := h.api.SignOuts(); len(so) != 1 || so[0].UserID != "zhangsan" {
 		t.Errorf("signOuts = %+v", so)
@@ -372,7 +372,7 @@ func TestReconnectAfterDisconnect(t *testing.T) {
 	h.send(h.group(manager, "/signout zhangsan lost phone", "s-cmd"))
 	c := code(t, h.waitSession("s-cmd", 1)[0])
 	h.send(h.group(manager, "confirm "+c, "s-confirm"))
-	waitFor(t, "the result", func() bool { return len(h.api.SessionMessages("s-cmd")) >= 2 })
+	h.awaitAPI("the result", func() bool { return len(h.api.SessionMessages("s-cmd")) >= 2 })
 	h.stop()
 	if n := len(h.gw.Opens()); n != 2 {
 		t.Errorf("%d open calls, want 2", n)
@@ -411,7 +411,7 @@ func TestWebhookErrorFallsBackToRobotAPI(t *testing.T) {
 	cmd := h.group(manager, "/signout zhangsan lost phone", "")
 	cmd.SessionWebhook = broken
 	h.send(cmd)
-	waitFor(t, "the prompt through the robot API", func() bool { return len(h.api.GroupMessages()) >= 1 })
+	h.awaitAPI("the prompt through the robot API", func() bool { return len(h.api.GroupMessages()) >= 1 })
 	prompt := h.api.GroupMessages()[0]
 	var param struct{ Title, Text string }
 	if err := json.Unmarshal(prompt.MsgParam, &param); err != nil {
@@ -427,7 +427,7 @@ func TestWebhookErrorFallsBackToRobotAPI(t *testing.T) {
 	confirm := h.group(manager, "confirm "+c, "")
 	confirm.SessionWebhook = broken
 	h.send(confirm)
-	waitFor(t, "the result through the robot API", func() bool { return len(h.api.GroupMessages()) >= 3 })
+	h.awaitAPI("the result through the robot API", func() bool { return len(h.api.GroupMessages()) >= 3 })
 	h.stop()
 	if n := len(h.api.SignOuts()); n != 1 {
 		t.Errorf("%d sign-outs, want 1", n)
@@ -454,7 +454,7 @@ func TestExpiredWebhookInDirectChatUsesRobotAPI(t *testing.T) {
 	m := h.direct(manager, "/signout zhangsan lost phone", "s-expired")
 	m.SessionWebhookExpiredTime = time.Now().Add(-time.Minute).UnixMilli()
 	h.send(m)
-	waitFor(t, "the prompt through the robot API", func() bool { return len(h.api.DirectMessages()) >= 1 })
+	h.awaitAPI("the prompt through the robot API", func() bool { return len(h.api.DirectMessages()) >= 1 })
 	h.stop()
 	if rs := h.api.Requests(fakedingtalk.PathSessionWebhook); len(rs) != 0 {
 		t.Errorf("%d posts to an expired webhook", len(rs))

@@ -254,13 +254,25 @@ func (h *harness) session(session string) []webhookMsg {
 // waitSession waits until session has at least n messages and returns them.
 func (h *harness) waitSession(session string, n int) []webhookMsg {
 	h.t.Helper()
-	waitFor(h.t, fmt.Sprintf("%d messages on session %s", n, session), func() bool {
+	h.awaitAPI(fmt.Sprintf("%d messages on session %s", n, session), func() bool {
 		return len(h.api.SessionMessages(session)) >= n
 	})
 	return h.session(session)
 }
 
-// waitFor polls cond until it holds or waitTimeout passes.
+// awaitAPI blocks until cond over what the OpenAPI fake recorded holds;
+// the fake wakes it on every request and message.
+func (h *harness) awaitAPI(what string, cond func() bool) {
+	h.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), waitTimeout)
+	defer cancel()
+	if err := h.api.Await(ctx, what, cond); err != nil {
+		h.t.Fatal(err)
+	}
+}
+
+// waitFor polls cond until it holds or waitTimeout passes. It is only for
+// Connected(), which the SDK reports through no event a test could await.
 func waitFor(t testing.TB, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(waitTimeout)

@@ -38,7 +38,7 @@ func burst(h *harness, n int, session string) []time.Duration {
 		}
 		lat = append(lat, a.Latency())
 	}
-	waitFor(h.t, "every reply", func() bool { return len(h.api.SessionMessages(session)) >= replies+n })
+	h.awaitAPI("every reply", func() bool { return len(h.api.SessionMessages(session)) >= replies+n })
 	slices.Sort(lat)
 	return lat
 }

@@ -109,7 +109,7 @@ type OpenAPI struct {
 	closeOnce sync.Once
 
 	mu         sync.Mutex
-	changed    chan struct{} // closed and replaced whenever a request is recorded
+	changed    chan struct{} // closed and replaced whenever anything is recorded
 	users      map[string]FakeUser
 	tokens     map[string]time.Time // issued token -> expiry
 	current    string
@@ -207,6 +207,31 @@ func (f *OpenAPI) requestsLocked(path string) []Request {
 		}
 	}
 	return out
+}
+
+// notifyLocked wakes every Await and WaitRequests; f.mu must be held.
+func (f *OpenAPI) notifyLocked() {
+	close(f.changed)
+	f.changed = make(chan struct{})
+}
+
+// Await blocks until cond, re-checked whenever the fake records a request,
+// a sign-out or a message, is true; or returns ctx's error naming what.
+// cond may call the fake's accessors (SessionMessages, SignOuts, ...).
+func (f *OpenAPI) Await(ctx context.Context, what string, cond func() bool) error {
+	for {
+		f.mu.Lock()
+		changed := f.changed
+		f.mu.Unlock()
+		if cond() {
+			return nil
+		}
+		select {
+		case <-changed:
+		case <-ctx.Done():
+			return fmt.Errorf("fakedingtalk: waiting for %s: %w", what, ctx.Err())
+		}
+	}
 }
 
 // WaitRequests blocks until at least n requests to path have arrived, then
@@ -312,8 +337,7 @@ func (f *OpenAPI) record(r *http.Request, body []byte) (Response, bool) {
 		Method: r.Method, Path: r.URL.Path, Query: r.URL.Query(),
 		Header: r.Header.Clone(), Body: body, At: time.Now(),
 	})
-	close(f.changed)
-	f.changed = make(chan struct{})
+	f.notifyLocked()
 	q := f.scripts[r.URL.Path]
 	if len(q) == 0 {
 		return Response{}, false
@@ -482,6 +506,7 @@ func (f *OpenAPI) signOut(w http.ResponseWriter, r *http.Request, body []byte) {
 	default:
 		f.mu.Lock()
 		f.signOuts = append(f.signOuts, in)
+		f.notifyLocked()
 		f.mu.Unlock()
 		openAPIWriteJSON(w, http.StatusOK, map[string]bool{"result": true})
 	}
@@ -597,6 +622,7 @@ func (f *OpenAPI) groupSend(w http.ResponseWriter, r *http.Request, body []byte)
 	}
 	f.mu.Lock()
 	f.groupMsgs = append(f.groupMsgs, GroupMessage{in.RobotCode, in.OpenConversationID, in.MsgKey, param})
+	f.notifyLocked()
 	f.mu.Unlock()
 	openAPIWriteJSON(w, http.StatusOK, map[string]string{"processQueryKey": "fake-pqk-" + openAPIRandomHex(8)})
 }
@@ -635,6 +661,7 @@ func (f *OpenAPI) batchSend(w http.ResponseWriter, r *http.Request, body []byte)
 	f.mu.Lock()
 	if len(delivered) > 0 {
 		f.directMsgs = append(f.directMsgs, DirectMessage{in.RobotCode, delivered, in.MsgKey, param})
+		f.notifyLocked()
 	}
 	f.mu.Unlock()
 	openAPIWriteJSON(w, http.StatusOK, map[string]any{
@@ -656,6 +683,7 @@ func (f *OpenAPI) sessionWebhook(w http.ResponseWriter, r *http.Request, body []
 	msgs, ok := f.sessions[session]
 	if ok {
 		f.sessions[session] = append(msgs, json.RawMessage(slices.Clone(body)))
+		f.notifyLocked()
 	}
 	f.mu.Unlock()
 	if !ok {
