@@ -107,6 +107,7 @@ func newApp(cfg *config.Config, withConsole bool, stdin io.Reader, stdout, stder
 		a.audit.Close()
 		return nil, err
 	}
+	a.metrics.WatchPending(a.engine.Pending)
 	if withConsole {
 		a.console = console.New(stdin, stdout)
 		a.banner = consoleBanner(cfg, dt != nil)

@@ -110,7 +110,6 @@ func (e *Engine) closeAs(ctx context.Context, c Conversation, p *Pending, to Sta
 		e.lostClaim(ctx, c, p, err)
 		return
 	}
-	e.obs.Pending(-1)
 	event, text := audit.Cancelled, fmt.Sprintf("Cancelled request %s; nothing was done.", p.RequestID)
 	if to == StateExpired {
 		event, text = audit.Expired, fmt.Sprintf("Request %s has expired; nothing was done. Run /signout again.", p.RequestID)
@@ -141,7 +140,6 @@ func (e *Engine) confirm(ctx context.Context, c Conversation, p *Pending, log *s
 		e.lostClaim(ctx, c, p, err)
 		return
 	}
-	e.obs.Pending(-1)
 	e.obs.Command(p.Platform, "confirmed")
 	rec := p.record()
 	rec.Event = audit.Confirmed
@@ -213,7 +211,6 @@ func (p *Pending) record() audit.Record {
 }
 
 func (e *Engine) expire(ctx context.Context, p *Pending, why string) {
-	e.obs.Pending(-1)
 	e.obs.Command(p.Platform, "expired")
 	rec := p.record()
 	rec.Event, rec.Detail, rec.DryRun = audit.Expired, why, e.opt.DryRun

@@ -32,8 +32,6 @@ type Observer interface {
 	// SignOut records a sign-out call's outcome ("succeeded", "failed",
 	// "dry_run") and how long it took in seconds.
 	SignOut(outcome string, seconds float64)
-	// Pending reports the change in the number of pending confirmations.
-	Pending(delta int)
 	// AuditFailure counts a record that could not be written.
 	AuditFailure()
 }
@@ -42,5 +40,4 @@ type nopObserver struct{}
 
 func (nopObserver) Command(string, string)  {}
 func (nopObserver) SignOut(string, float64) {}
-func (nopObserver) Pending(int)             {}
 func (nopObserver) AuditFailure()           {}

@@ -89,6 +89,9 @@ func setDefault(d *time.Duration, v time.Duration) {
 	}
 }
 
+// Pending is the number of requests waiting for confirmation, for metrics.
+func (e *Engine) Pending() int { return len(e.store.Open()) }
+
 // sweeper is implemented by stores that need a periodic sweep.
 type sweeper interface{ Sweep() }
 
@@ -207,7 +210,6 @@ func (e *Engine) request(ctx context.Context, m Message, cmd commands.Command, c
 		return
 	}
 	e.obs.Command(m.Platform, "requested")
-	e.obs.Pending(1)
 	log.Info("sign-out requested", "target", target.UserID, "via", target.Via, "expires", p.ExpiresAt)
 	if err := c.Ask(ctx, p.prompt(e.opt.DryRun)); err != nil {
 		log.Error("could not show the confirmation prompt", "err", err)

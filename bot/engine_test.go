@@ -175,6 +175,9 @@ func TestHappyPath(t *testing.T) {
 	if len(h.signOuts()) != 0 {
 		t.Fatal("signed out before confirmation")
 	}
+	if n := h.engine.Pending(); n != 1 {
+		t.Fatalf("%d pending, want 1", n)
+	}
 
 	click := h.click(invoker, p.Code)
 	tellOf(t, click.only(t), bot.NoticeProgress, "Signing out Alice Liddell (alice)")
@@ -188,6 +191,9 @@ func TestHappyPath(t *testing.T) {
 	}
 	if got := h.events(); got != "requested,confirmed,succeeded" {
 		t.Fatalf("audit events %s", got)
+	}
+	if n := h.engine.Pending(); n != 0 {
+		t.Fatalf("%d pending after the confirmation, want 0", n)
 	}
 	for _, r := range h.records() {
 		if r.RequestID != p.RequestID || r.Platform != "slack" || r.Invoker != invoker || r.Target != "alice" || r.Reason != "lost phone on the train" || r.Time.IsZero() {

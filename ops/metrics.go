@@ -16,7 +16,6 @@ type Metrics struct {
 	signOuts      *prometheus.HistogramVec
 	apiCalls      *prometheus.CounterVec
 	apiRetries    *prometheus.CounterVec
-	pending       prometheus.Gauge
 	auditFailures prometheus.Counter
 }
 
@@ -41,16 +40,12 @@ func NewMetrics() *Metrics {
 			Name: "signoutbot_dingtalk_api_retries_total",
 			Help: "DingTalk OpenAPI retries by endpoint.",
 		}, []string{"endpoint"}),
-		pending: prometheus.NewGauge(prometheus.GaugeOpts{
-			Name: "signoutbot_pending_confirmations",
-			Help: "Sign-out requests waiting for confirmation.",
-		}),
 		auditFailures: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "signoutbot_audit_write_failures_total",
 			Help: "Audit records that could not be written. Alert on any.",
 		}),
 	}
-	m.Registry.MustRegister(m.commands, m.signOuts, m.apiCalls, m.apiRetries, m.pending, m.auditFailures,
+	m.Registry.MustRegister(m.commands, m.signOuts, m.apiCalls, m.apiRetries, m.auditFailures,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -65,8 +60,14 @@ func (m *Metrics) SignOut(outcome string, seconds float64) {
 	m.signOuts.WithLabelValues(outcome).Observe(seconds)
 }
 
-// Pending implements bot.Observer.
-func (m *Metrics) Pending(delta int) { m.pending.Add(float64(delta)) }
+// WatchPending exports the number of requests waiting for confirmation,
+// read from pending at each scrape.
+func (m *Metrics) WatchPending(pending func() int) {
+	m.Registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "signoutbot_pending_confirmations",
+		Help: "Sign-out requests waiting for confirmation.",
+	}, func() float64 { return float64(pending()) }))
+}
 
 // AuditFailure implements bot.Observer.
 func (m *Metrics) AuditFailure() { m.auditFailures.Inc() }

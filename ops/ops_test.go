@@ -59,8 +59,7 @@ func TestEndpointsOverARealSocket(t *testing.T) {
 	m.APICall("signOut", "system.busy")
 	m.APIRetry("signOut")
 	m.WatchConnection("slack", slackUp.Load)
-	m.Pending(2)
-	m.Pending(-1)
+	m.WatchPending(func() int { return 1 })
 	m.AuditFailure()
 	_, body := get(t, base+"/metrics")
 	for _, want := range []string{
