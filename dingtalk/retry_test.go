@@ -133,7 +133,9 @@ func TestCancelStopsRetriesDuringBackoff(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- env.client.SignOut(ctx, alice.UserID, "x", nil) }()
 	// The client logs each retry just before it starts waiting.
-	eventually(t, 5*time.Second, "the retry log line", func() bool { return strings.Contains(env.logs.String(), "retrying") })
+	if err := env.logs.Wait(testContext(t), "retrying"); err != nil {
+		t.Fatal(err)
+	}
 	cancel()
 	select {
 	case err := <-done:

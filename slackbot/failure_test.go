@@ -46,10 +46,8 @@ func TestUnknownEnvelopesAndActionsAreAckedAndLogged(t *testing.T) {
 	}
 	h.acked(envEv)
 
-	eventually(t, "the unknown action to be logged", func() bool {
-		l := h.logs.String()
-		return strings.Contains(l, "ignored unknown action") && strings.Contains(l, "mystery_type")
-	})
+	h.waitLog("ignored unknown action")
+	h.waitLog("mystery_type")
 	if rs := h.slack.Responses(resp); len(rs) != 0 {
 		t.Fatalf("an unknown action got an answer: %s", rs[0].Body)
 	}
@@ -263,7 +261,7 @@ func TestReconnectAfterDisconnect(t *testing.T) {
 		t.Fatalf("acked on connection %d", a.Conn)
 	}
 	h.post(1)
-	eventually(t, "the reconnect to be logged", func() bool { return strings.Contains(h.logs.String(), "reconnected to Slack") })
+	h.waitLog("reconnected to Slack")
 }
 
 func TestReconnectAfterDroppedSocket(t *testing.T) {

@@ -323,7 +323,7 @@ func TestMentionInThread(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.acked(env2)
-	eventually(t, "the redelivery to be logged", func() bool { return strings.Contains(h.logs.String(), "redelivered event ignored") })
+	h.waitLog("redelivered event ignored")
 
 	respID := "mention-click"
 	clickEnv, err := h.slack.SendClick(fakeslack.Click{UserID: invoker, ChannelID: channel, ThreadTS: thread, Ephemeral: true,
@@ -379,7 +379,7 @@ func TestMentionEdgeCases(t *testing.T) {
 	}
 	joined := strings.Join(all, "\n---\n")
 	mustContain(t, "answers", joined, "/signout &lt;user&gt; &lt;reason&gt;", "unknown command", "Edited messages are not run again")
-	eventually(t, "the bot's mention to be logged", func() bool { return strings.Contains(h.logs.String(), "mention by a bot ignored") })
+	h.waitLog("mention by a bot ignored")
 	if n := len(h.records()); n != 0 {
 		t.Fatalf("%d audit records, want none", n)
 	}

@@ -181,6 +181,14 @@ func (h *harness) ctx() context.Context {
 	return ctx
 }
 
+// waitLog blocks until the bot has logged substr.
+func (h *harness) waitLog(substr string) {
+	h.t.Helper()
+	if err := h.logs.Wait(h.ctx(), substr); err != nil {
+		h.t.Fatal(err)
+	}
+}
+
 // waitConnected waits for the n-th websocket and for Connected().
 func (h *harness) waitConnected(n int) {
 	h.t.Helper()
