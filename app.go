@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -147,14 +148,18 @@ func (a *app) watch(c connection) {
 }
 
 func consoleBanner(cfg *config.Config, dingtalkOn bool) string {
-	mode := "live: confirmed sign-outs are sent to DingTalk"
+	var b strings.Builder
 	if cfg.DryRun {
-		mode = "dry run: nothing is sent to DingTalk"
+		b.WriteString("signout-bot console, DRY RUN: nothing is sent to DingTalk.\n")
+	} else {
+		b.WriteString("!!! signout-bot console, LIVE: a confirmed sign-out really signs the person out of DingTalk. !!!\n")
 	}
 	if !dingtalkOn {
-		mode += "; no DingTalk credentials, so users are named by userId only"
+		b.WriteString("No DingTalk credentials: name people by userId.\n")
 	}
-	return fmt.Sprintf("signout-bot console (%s).\nType /signout <user> <reason>, or help. End with Ctrl-D.", mode)
+	fmt.Fprintf(&b, "Audit log: %s\n", cfg.Audit.File)
+	b.WriteString("Type /signout <user> <reason>, or help. End with Ctrl-D.")
+	return b.String()
 }
 
 // reopenAudit follows a rotated audit log (SIGHUP, see deploy/).

@@ -9,7 +9,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"os/signal"
 	"syscall"
@@ -87,12 +86,11 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 }
 
 // loadConfig reads the config file. The console without an explicit
-// -config and without a config.yaml runs on defaults: dry run, no accounts.
+// -config runs on defaults (dry run, no accounts) even when a config.yaml
+// is present: the README's first command must never go live by surprise.
 func loadConfig(f flags) (*config.Config, error) {
 	if f.console && !f.configSet {
-		if _, err := os.Stat(f.config); errors.Is(err, fs.ErrNotExist) {
-			return config.Default(), nil
-		}
+		return config.Default(), nil
 	}
 	return config.Load(f.config)
 }

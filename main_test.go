@@ -150,7 +150,7 @@ func eventNames(recs []audit.Record) string {
 func TestConsoleZeroConfigDryRun(t *testing.T) {
 	dir := t.TempDir()
 	p := start(t, dir, nil, "-console")
-	p.expect(`dry run`)
+	p.expect(`DRY RUN`)
 	p.send("")
 	p.send("/signout")
 	p.expect(`^/signout <user> <reason>`)
@@ -228,6 +228,64 @@ http:
 	}
 	if got := eventNames(auditEvents(t, filepath.Join(dir, "audit.jsonl"))); got != "requested,denied,confirmed,succeeded" {
 		t.Fatalf("audit %s", got)
+	}
+}
+
+// The README says to copy the example to config.yaml; the README's first
+// command (-console without -config) must still not go live with it.
+func TestConsoleWithoutConfigFlagIgnoresLiveConfigYAML(t *testing.T) {
+	api := fakedingtalk.NewOpenAPI(t)
+	api.AddUser(fakedingtalk.FakeUser{UserID: "alice", Name: "Alice Liddell", Exclusive: true})
+	dir := t.TempDir()
+	writeConfig(t, dir, fmt.Sprintf(`
+dingtalk:
+  client_id: %s
+  client_secret: ${DT_SECRET}
+  corp_id: dingcorp
+  api_url: %s
+  oapi_url: %s
+  stream: false
+http:
+  listen: ""
+`, fakedingtalk.ClientID, api.URL(), api.URL()))
+	p := start(t, dir, []string{"DT_SECRET=" + fakedingtalk.ClientSecret}, "-console")
+	p.expect(`DRY RUN`)
+	p.send("/signout alice laptop stolen")
+	code := p.expect(`confirm ([A-Z0-9]+)`)[1]
+	p.send("confirm " + code)
+	p.expect(`^= Dry run: would have signed out alice`)
+	p.stdin.Close()
+	if rc := p.wait(); rc != 0 {
+		t.Fatalf("exit %d", rc)
+	}
+	for _, path := range []string{"/v1.0/oauth2/accessToken", "/v1.0/contact/orgAccounts/signOut"} {
+		if n := len(api.Requests(path)); n != 0 {
+			t.Fatalf("the console without -config called %s %d times", path, n)
+		}
+	}
+}
+
+// With an explicit live config the banner can't be missed.
+func TestConsoleLiveBanner(t *testing.T) {
+	dir := t.TempDir()
+	api := fakedingtalk.NewOpenAPI(t)
+	cfg := writeConfig(t, dir, fmt.Sprintf(`
+dingtalk:
+  client_id: %s
+  client_secret: ${DT_SECRET}
+  corp_id: dingcorp
+  api_url: %s
+  oapi_url: %s
+  stream: false
+http:
+  listen: ""
+`, fakedingtalk.ClientID, api.URL(), api.URL()))
+	p := start(t, dir, []string{"DT_SECRET=" + fakedingtalk.ClientSecret}, "-console", "-config", cfg)
+	p.expect(`LIVE: a confirmed sign-out really signs the person out`)
+	p.expect(`^Audit log: audit.jsonl`)
+	p.stdin.Close()
+	if rc := p.wait(); rc != 0 {
+		t.Fatalf("exit %d", rc)
 	}
 }
 
