@@ -9,6 +9,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"os/signal"
 	"syscall"
@@ -28,6 +29,7 @@ type flags struct {
 	configSet bool
 	check     bool
 	console   bool
+	verbose   bool
 }
 
 func parseFlags(args []string, stderr io.Writer) (flags, error) {
@@ -37,6 +39,7 @@ func parseFlags(args []string, stderr io.Writer) (flags, error) {
 	fs.StringVar(&f.config, "config", "config.yaml", "configuration file")
 	fs.BoolVar(&f.check, "check", false, "validate the configuration and exit")
 	fs.BoolVar(&f.console, "console", false, "chat with the bot in this terminal, as the local admin")
+	fs.BoolVar(&f.verbose, "verbose", false, "with -console: log at log.level instead of only warnings and errors")
 	if err := fs.Parse(args); err != nil {
 		return f, err
 	}
@@ -77,6 +80,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprintln(stderr, "signout-bot: nothing to do: neither slack nor dingtalk.stream is enabled (use -console to chat locally)")
 		return 1
 	}
+	if f.console && !f.verbose {
+		cfg.Log.Level = quieter(cfg.Log.Level, "warn") // logs would interleave with the chat
+	}
 	a, err := newApp(cfg, f.console, stdin, stdout, stderr)
 	if err != nil {
 		fmt.Fprintln(stderr, "signout-bot:", err)
@@ -93,4 +99,15 @@ func loadConfig(f flags) (*config.Config, error) {
 		return config.Default(), nil
 	}
 	return config.Load(f.config)
+}
+
+// quieter returns the higher of two slog level names.
+func quieter(a, b string) string {
+	var la, lb slog.Level
+	_ = la.UnmarshalText([]byte(a)) // validated by config
+	_ = lb.UnmarshalText([]byte(b))
+	if la > lb {
+		return a
+	}
+	return b
 }

@@ -166,6 +166,9 @@ func TestConsoleZeroConfigDryRun(t *testing.T) {
 	if rc := p.wait(); rc != 0 {
 		t.Fatalf("exit %d; stderr %s", rc, p.stderr)
 	}
+	if strings.Contains(p.stderr.String(), "level=INFO") {
+		t.Fatalf("info logs interleaved with the console chat: %s", p.stderr)
+	}
 	recs := auditEvents(t, filepath.Join(dir, "audit.jsonl"))
 	if got := eventNames(recs); got != "requested,confirmed,succeeded" {
 		t.Fatalf("audit %s", got)
@@ -280,12 +283,15 @@ dingtalk:
 http:
   listen: ""
 `, fakedingtalk.ClientID, api.URL(), api.URL()))
-	p := start(t, dir, []string{"DT_SECRET=" + fakedingtalk.ClientSecret}, "-console", "-config", cfg)
+	p := start(t, dir, []string{"DT_SECRET=" + fakedingtalk.ClientSecret}, "-console", "-verbose", "-config", cfg)
 	p.expect(`LIVE: a confirmed sign-out really signs the person out`)
 	p.expect(`^Audit log: audit.jsonl`)
 	p.stdin.Close()
 	if rc := p.wait(); rc != 0 {
 		t.Fatalf("exit %d", rc)
+	}
+	if !strings.Contains(p.stderr.String(), "level=INFO") {
+		t.Fatalf("-verbose: no info logs: %s", p.stderr)
 	}
 }
 

@@ -1,19 +1,25 @@
 // Package console is the terminal front end: a chat with the bot on stdin
 // and stdout, as the local admin. It is the zero-config way to try the bot
 // and, with piped stdin, a way for tests and scripts to drive it.
+//
+// On a terminal it is a line editor (golang.org/x/term's Terminal: a
+// prompt, cursor keys, history with Up and Down) so that arrow keys move
+// the cursor instead of typing escape sequences into a reason. Piped
+// input is read line by line, unchanged, for scripts.
 package console
 
 import (
-	"bufio"
 	"context"
-	"errors"
-	"fmt"
 	"io"
-	"sync"
+	"os"
+	"strings"
 	"time"
+
+	"golang.org/x/term"
 
 	"github.com/signout-bot/signout-bot/authz"
 	"github.com/signout-bot/signout-bot/bot"
+	"github.com/signout-bot/signout-bot/commands"
 )
 
 // Handler is the part of the engine the console needs.
@@ -24,26 +30,65 @@ type Handler interface {
 // maxLine bounds one typed line; longer input is refused, not truncated.
 const maxLine = 64 << 10
 
+// promptText is shown before each typed line on a terminal.
+const promptText = "signout> "
+
 // Console reads commands from in and writes answers to out.
 type Console struct {
-	in  io.Reader
-	out *output
-	now func() time.Time
+	in    lineReader
+	out   *output
+	now   func() time.Time
+	style style
+	// restore puts the terminal back as it was; nil for piped input.
+	restore func()
 }
 
-// New returns a console on in and out.
+// lineReader yields one typed line at a time; io.EOF ends the session.
+type lineReader interface {
+	ReadLine() (line string, tooLong bool, err error)
+}
+
+// New returns a console on in and out. When both are the same terminal
+// (os.Stdin and os.Stdout on a tty) it edits lines in raw mode; otherwise
+// it reads plain lines.
 func New(in io.Reader, out io.Writer) *Console {
-	return &Console{in: in, out: &output{w: out}, now: time.Now}
+	c := &Console{now: time.Now, style: plainStyle}
+	if t, restore, ok := openTerminal(in, out); ok {
+		c.in, c.out, c.restore = t, &output{w: t}, restore
+		c.style = styleFor(out)
+		return c
+	}
+	c.in, c.out = newPipeReader(in), &output{w: out}
+	c.style = styleFor(out)
+	return c
+}
+
+// openTerminal switches in to raw mode when in and out are terminals.
+func openTerminal(in io.Reader, out io.Writer) (*terminal, func(), bool) {
+	fin, ok1 := in.(*os.File)
+	fout, ok2 := out.(*os.File)
+	if !ok1 || !ok2 || !term.IsTerminal(int(fin.Fd())) || !term.IsTerminal(int(fout.Fd())) {
+		return nil, nil, false
+	}
+	old, err := term.MakeRaw(int(fin.Fd()))
+	if err != nil {
+		return nil, nil, false
+	}
+	t := newTerminal(fin, fout)
+	return t, func() { _ = term.Restore(int(fin.Fd()), old) }, true
 }
 
 // Run handles one line at a time until in ends (nil) or ctx is done.
 func (c *Console) Run(ctx context.Context, h Handler, banner string) error {
+	if c.restore != nil {
+		defer c.restore()
+	}
 	if banner != "" {
-		c.out.println(banner)
+		c.out.println(c.style.banner(banner))
 	}
 	lines := make(chan string)
 	errc := make(chan error, 1)
-	go func() { errc <- readLines(ctx, c.in, lines, c.out) }()
+	go func() { errc <- c.readLines(ctx, lines) }()
 	for {
 		select {
 		case <-ctx.Done():
@@ -51,97 +96,82 @@ func (c *Console) Run(ctx context.Context, h Handler, banner string) error {
 		case err := <-errc:
 			return err
 		case line := <-lines:
-			h.Handle(ctx, c.message(line), c)
+			c.handle(ctx, h, line)
 		}
 	}
 }
 
-func (c *Console) message(line string) bot.Message {
-	return bot.Message{Platform: authz.Console, Invoker: authz.ConsoleUser, Conversation: "console", Direct: true, Text: line}
+// handle answers the console's own words and passes the rest on.
+func (c *Console) handle(ctx context.Context, h Handler, line string) {
+	switch strings.ToLower(strings.TrimSpace(line)) {
+	case "help", "/help", "?", "h":
+		c.out.println(consoleHelp)
+		return
+	case "exit", "quit", "/exit", "/quit":
+		c.out.println("- End the console with Ctrl-D.")
+		return
+	}
+	h.Handle(ctx, bot.Message{Platform: authz.Console, Invoker: authz.ConsoleUser, Conversation: "console", Direct: true, Text: line}, c)
 }
 
-func readLines(ctx context.Context, in io.Reader, lines chan<- string, out *output) error {
-	r := bufio.NewReaderSize(in, 4096)
+// consoleHelp is the usage as it applies here: no @mentions, no buttons.
+const consoleHelp = `/signout <user> <reason>   ask to sign <user> (a DingTalk userId or mobile number) out of every device
+confirm CODE               go ahead with the request that showed CODE
+cancel CODE                drop it
+help, ?                    this text
+Up/Down recall earlier lines; Ctrl-D ends the console.`
+
+func (c *Console) readLines(ctx context.Context, lines chan<- string) error {
 	for {
-		line, tooLong, err := readLine(r)
+		line, tooLong, err := c.in.ReadLine()
 		if tooLong {
-			out.println(fmt.Sprintf("! That line is longer than %d bytes; it was ignored.", maxLine))
-		} else if line != "" {
+			c.out.println(c.style.problem("! That line is longer than 65536 bytes; it was ignored."))
+		} else if strings.TrimSpace(line) != "" {
 			select {
 			case lines <- line:
 			case <-ctx.Done():
 				return nil
 			}
 		}
-		if errors.Is(err, io.EOF) {
+		if err == io.EOF {
 			return nil
 		}
 		if err != nil {
-			return fmt.Errorf("console: read: %w", err)
+			return err
 		}
 	}
-}
-
-// readLine reads up to '\n', discarding lines over maxLine.
-func readLine(r *bufio.Reader) (line string, tooLong bool, err error) {
-	var buf []byte
-	for {
-		chunk, err := r.ReadSlice('\n')
-		if len(buf)+len(chunk) > maxLine {
-			tooLong = true
-		} else {
-			buf = append(buf, chunk...)
-		}
-		if errors.Is(err, bufio.ErrBufferFull) {
-			continue
-		}
-		if tooLong {
-			buf = nil
-		}
-		return string(trimEOL(buf)), tooLong, err
-	}
-}
-
-func trimEOL(b []byte) []byte {
-	for len(b) > 0 && (b[len(b)-1] == '\n' || b[len(b)-1] == '\r') {
-		b = b[:len(b)-1]
-	}
-	return b
 }
 
 // Tell, Ask and Announce implement bot.Conversation.
 
 func (c *Console) Tell(_ context.Context, n bot.Notice) error {
-	return c.out.println(prefix(n.Kind) + n.Text)
+	return c.out.println(c.noticeText(n))
+}
+
+// noticeText shortens usage after a mistake to the mistake and a hint:
+// the whole usage after every typo doubles the screen.
+func (c *Console) noticeText(n bot.Notice) string {
+	switch n.Kind {
+	case bot.NoticeUsage:
+		if n.Text == commands.Usage {
+			return consoleHelp
+		}
+		if problem, ok := strings.CutSuffix(n.Text, "\n\n"+commands.Usage); ok {
+			return c.style.problem(problem) + "  (type help for the usage)"
+		}
+		return n.Text
+	case bot.NoticeRefused, bot.NoticeError:
+		return c.style.problem("! " + n.Text)
+	case bot.NoticeProgress, bot.NoticeClosed:
+		return "- " + n.Text
+	}
+	return n.Text
 }
 
 func (c *Console) Ask(_ context.Context, p bot.Prompt) error {
-	return c.out.println("? " + bot.PromptText(p, c.now()))
+	return c.out.println(c.style.prompt("? " + bot.PromptText(p, c.now())))
 }
 
 func (c *Console) Announce(_ context.Context, r bot.Result) error {
-	return c.out.println("= " + bot.ResultText(r))
-}
-
-func prefix(k bot.NoticeKind) string {
-	switch k {
-	case bot.NoticeRefused, bot.NoticeError:
-		return "! "
-	case bot.NoticeProgress, bot.NoticeClosed:
-		return "- "
-	}
-	return ""
-}
-
-// output serialises writes: expiry notices arrive from another goroutine.
-type output struct {
-	mu sync.Mutex
-	w  io.Writer
-}
-
-func (o *output) println(s string) error {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	_, err := fmt.Fprintln(o.w, s)
-	return err
+	return c.out.println(c.style.result("= "+bot.ResultText(r), r.OK))
 }

@@ -94,7 +94,11 @@ func TestConsoleFlowAndBadInput(t *testing.T) {
 	s.send(strings.Repeat("x", 70<<10)) // longer than a line may be
 	s.expect(`^! That line is longer than`)
 	s.send("/signout alice")
-	s.expect(`^missing reason`)
+	s.expect(`^missing reason.*\(type help for the usage\)$`)
+	for _, help := range []string{"help", "/help", "?"} {
+		s.send(help)
+		s.expect(`^Up/Down recall earlier lines; Ctrl-D ends the console\.$`)
+	}
 	s.send("/signout alice lost phone\r") // a Windows line ending
 	code := s.expect(`confirm ([A-Z0-9]{6})`)[1]
 	s.send("cancel " + code)
