@@ -22,6 +22,21 @@ func nothingHappened(t *testing.T, h *harness) {
 	}
 }
 
+// mustRefuse sends text and wants a refusal containing substr. Given a
+// prompt instead, it confirms it, to show what the bug would have done.
+func mustRefuse(t *testing.T, h *harness, text, substr string) {
+	t.Helper()
+	r := h.say(invoker, text)
+	if e := r.only(t); e.kind == "ask" {
+		h.click(invoker, e.prompt.Code)
+		res := r.waitFor(t, "result", func(e event) bool { return e.kind == "announce" }).result
+		t.Fatalf("prompted for %+v instead of refusing; confirmed, it made %d signOut requests (ok=%v)",
+			e.prompt.Target, len(h.api.Requests(fakedingtalk.PathSignOut)), res.OK)
+	}
+	tellOf(t, r.only(t), bot.NoticeRefused, substr)
+	nothingHappened(t, h)
+}
+
 const carolMobile = "13800000003"
 
 func addCarols(h *harness) {
@@ -88,9 +103,8 @@ func TestMobileOfManyAccountsIsBounded(t *testing.T) {
 func TestTypedIDThatDingTalkSpellsOtherwiseIsRefused(t *testing.T) {
 	h := newHarness(t)
 	h.api.AddUser(fakedingtalk.FakeUser{UserID: "alice", Name: "Alice Liddell", Exclusive: true, Aliases: []string{"Alice"}})
-	tellOf(t, h.say(invoker, "/signout Alice lost phone").only(t), bot.NoticeRefused,
+	mustRefuse(t, h, "/signout Alice lost phone",
 		"You typed Alice but DingTalk knows this account as alice; nothing was done. Check and send the exact userId.")
-	nothingHappened(t, h)
 	recs := h.records()
 	if len(recs) != 1 || recs[0].Event != "denied" || recs[0].Target != "Alice" ||
 		!strings.Contains(recs[0].Detail, "alice") || !strings.Contains(recs[0].Detail, "Alice") {
@@ -101,18 +115,15 @@ func TestTypedIDThatDingTalkSpellsOtherwiseIsRefused(t *testing.T) {
 func TestAnswerAboutSomeoneElseIsRefused(t *testing.T) {
 	h := newHarness(t)
 	h.api.Script(fakedingtalk.PathUserGet, fakedingtalk.Response{Body: `{"errcode":0,"errmsg":"ok","result":{"userid":"mallory","name":"Mallory","exclusive_account":true}}`})
-	tellOf(t, h.say(invoker, "/signout alice lost phone").only(t), bot.NoticeRefused,
-		"You typed alice but DingTalk knows this account as mallory; nothing was done.")
-	nothingHappened(t, h)
+	mustRefuse(t, h, "/signout alice lost phone", "You typed alice but DingTalk knows this account as mallory; nothing was done.")
 }
 
 func TestMobileFoundIDThatDingTalkSpellsOtherwiseIsRefused(t *testing.T) {
 	h := newHarness(t)
 	h.api.AddUser(fakedingtalk.FakeUser{UserID: "alice", Name: "Alice Liddell", Exclusive: true, Aliases: []string{"ALICE"}})
 	h.api.Script(fakedingtalk.PathGetByMobile, fakedingtalk.Response{Body: `{"errcode":0,"errmsg":"ok","result":{"userid":"ALICE"}}`})
-	tellOf(t, h.say(invoker, "/signout 13800138000 lost phone").only(t), bot.NoticeRefused,
+	mustRefuse(t, h, "/signout 13800138000 lost phone",
 		"DingTalk named ALICE (found by mobile 13800138000) but knows this account as alice; nothing was done.")
-	nothingHappened(t, h)
 }
 
 // CEO001 is DingTalk's ceo001, the protected account: refused before any
@@ -128,8 +139,7 @@ func TestProtectedAccountInAnotherCaseRefused(t *testing.T) {
 				o.Policy = authz.New(authz.Rules{Invokers: map[string][]string{authz.Slack: {invoker}}, Protected: []string{c.protected}})
 			})
 			h.api.AddUser(fakedingtalk.FakeUser{UserID: "ceo001", Name: "The Boss", Exclusive: true, Aliases: []string{"CEO001", "Ceo001"}})
-			tellOf(t, h.say(invoker, "/signout "+c.typed+" suspicious").only(t), bot.NoticeRefused, "protected account")
-			nothingHappened(t, h)
+			mustRefuse(t, h, "/signout "+c.typed+" suspicious", "protected account")
 			if n := len(h.api.Requests(fakedingtalk.PathUserGet)); n != 0 {
 				t.Errorf("asked DingTalk %d times about a protected target", n)
 			}
