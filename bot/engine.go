@@ -317,7 +317,7 @@ func (e *Engine) describe(ctx context.Context, t *Target, log *slog.Logger) (ref
 	defer cancel()
 	u, err := e.opt.Directory.User(lctx, t.UserID)
 	if mm, ok := asMismatch(err); ok {
-		return mismatch(*t, mm)
+		return e.mismatch(*t, mm)
 	}
 	switch {
 	case errors.Is(err, dingtalk.ErrNotFound):

@@ -16,15 +16,20 @@ import (
 const maxCandidates = 10
 
 // mismatch is the refusal for a target DingTalk knows by another userId:
-// acting on either spelling could reach an account the invoker did not check.
-func mismatch(t Target, mm *dingtalk.UserIDMismatchError) (text, why string) {
+// acting on either spelling could reach an account the invoker did not
+// check. DingTalk's id is checked against the protected accounts too, so
+// the refusal says so when it is one.
+func (e *Engine) mismatch(t Target, mm *dingtalk.UserIDMismatchError) (text, why string) {
 	why = fmt.Sprintf("DingTalk answered about userId %s when asked about %s", mm.Answered, mm.Asked)
 	if t.Via == "" {
-		return fmt.Sprintf("You typed %s but DingTalk knows this account as %s; nothing was done. Check and send the exact userId.",
-			mm.Asked, mm.Answered), why
+		text = fmt.Sprintf("You typed %s but DingTalk knows this account as %s; nothing was done.", mm.Asked, mm.Answered)
+	} else {
+		text = fmt.Sprintf("DingTalk named %s (found by %s) but knows this account as %s; nothing was done.", mm.Asked, t.Via, mm.Answered)
 	}
-	return fmt.Sprintf("DingTalk named %s (found by %s) but knows this account as %s; nothing was done. Check and send the exact userId.",
-		mm.Asked, t.Via, mm.Answered), why
+	if d := e.opt.Policy.MayTarget(mm.Answered); !d.Allowed {
+		return text + " " + mm.Answered + " is a protected account and can never be signed out by the bot.", why + "; " + d.Reason
+	}
+	return text + " Check and send the exact userId.", why
 }
 
 // ambiguousMobile says which accounts share a mobile number, with the names

@@ -150,6 +150,17 @@ func TestProtectedAccountInAnotherCaseRefused(t *testing.T) {
 	}
 }
 
+// An id DingTalk maps to the protected account is refused as both.
+func TestIDThatDingTalkKnowsAsProtectedAccountRefused(t *testing.T) {
+	h := newHarness(t)
+	h.api.AddUser(fakedingtalk.FakeUser{UserID: "ceo001", Name: "The Boss", Exclusive: true, Aliases: []string{"boss"}})
+	mustRefuse(t, h, "/signout boss suspicious",
+		"You typed boss but DingTalk knows this account as ceo001; nothing was done. ceo001 is a protected account")
+	if recs := h.records(); len(recs) != 1 || recs[0].Event != "denied" || !strings.Contains(recs[0].Detail, "protected") {
+		t.Fatalf("audit %+v", recs)
+	}
+}
+
 // The protected check at confirmation also ignores case: a request made
 // before a restart that protects the account is refused when confirmed.
 func TestProtectedAtConfirmationInAnotherCase(t *testing.T) {
