@@ -2,7 +2,10 @@
 // names; it knows nothing of Slack or DingTalk themselves.
 package authz
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // Platform names used by the front ends.
 const (
@@ -36,7 +39,10 @@ type Rules struct {
 
 // New builds a Policy from rules.
 func New(r Rules) *Policy {
-	p := &Policy{invokers: map[string]map[string]bool{}, protected: set(r.Protected)}
+	p := &Policy{invokers: map[string]map[string]bool{}, protected: map[string]bool{}}
+	for _, id := range r.Protected {
+		p.protected[NormalizeUserID(id)] = true
+	}
 	for platform, users := range r.Invokers {
 		p.invokers[platform] = set(users)
 	}
@@ -60,9 +66,10 @@ func (p *Policy) MayInvoke(platform, user string) Decision {
 	return Decision{Allowed: true, Reason: fmt.Sprintf("%s user %s is on the allow-list", platform, user)}
 }
 
-// MayTarget decides whether userID may be signed out at all.
+// MayTarget decides whether userID may be signed out at all. Protected ids
+// match after NormalizeUserID, so CEO001 is as protected as ceo001.
 func (p *Policy) MayTarget(userID string) Decision {
-	if p.protected[userID] {
+	if p.protected[NormalizeUserID(userID)] {
 		return Decision{Reason: fmt.Sprintf("%s is a protected account and can never be signed out by the bot", userID)}
 	}
 	return Decision{Allowed: true, Reason: "not protected"}
@@ -74,4 +81,10 @@ func set(xs []string) map[string]bool {
 		m[x] = true
 	}
 	return m
+}
+
+// NormalizeUserID is DingTalk's own normalisation of a userId (lower case,
+// no surrounding space): two ids equal after it name the same account.
+func NormalizeUserID(id string) string {
+	return strings.ToLower(strings.TrimSpace(id))
 }

@@ -37,3 +37,17 @@ func TestPolicy(t *testing.T) {
 		t.Error("console trusted without TrustConsole")
 	}
 }
+
+func TestProtectedComparedAfterNormalisation(t *testing.T) {
+	p := New(Rules{Protected: []string{"ceo001", " CFO002 ", "Board-Chair"}})
+	for _, id := range []string{"ceo001", "CEO001", "Ceo001", " ceo001\t", "cfo002", "CFO002", "board-chair", "BOARD-CHAIR"} {
+		if d := p.MayTarget(id); d.Allowed {
+			t.Errorf("MayTarget(%q) allowed a protected account", id)
+		}
+	}
+	for _, id := range []string{"ceo0011", "ceo00", "alice", ""} {
+		if d := p.MayTarget(id); !d.Allowed {
+			t.Errorf("MayTarget(%q) refused: %+v", id, d)
+		}
+	}
+}

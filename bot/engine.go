@@ -191,7 +191,10 @@ func (e *Engine) request(ctx context.Context, m Message, cmd commands.Command, c
 		e.deny(ctx, c, rec, log, "Refused: "+d.Reason+".", d.Reason)
 		return
 	}
-	e.describe(ctx, &target, log)
+	if refusal, why := e.describe(ctx, &target, log); refusal != "" {
+		e.deny(ctx, c, rec, log, refusal, why)
+		return
+	}
 	rec.TargetName = target.Name
 
 	now := e.opt.Now()
@@ -279,6 +282,10 @@ func (e *Engine) resolve(ctx context.Context, m Message, t commands.Target, log 
 		if errors.Is(err, dingtalk.ErrNotFound) {
 			return target, fmt.Sprintf("DingTalk has no user with mobile %s. Check the number, or give the userId.", t.Input)
 		}
+		var amb *dingtalk.AmbiguousMobileError
+		if errors.As(err, &amb) {
+			return target, e.ambiguousMobile(ctx, t.Input, amb, log)
+		}
 		if err != nil {
 			log.Warn("mobile lookup failed", "err", err)
 			return target, fmt.Sprintf("Could not look up mobile %s in DingTalk: %s. Nothing was done.", t.Input, Explain(err))
@@ -297,26 +304,33 @@ func (e *Engine) resolve(ctx context.Context, m Message, t commands.Target, log 
 	return target, ""
 }
 
-// describe adds the name and warnings DingTalk knows. A failure never
-// blocks the flow: the prompt then shows the bare userId.
-func (e *Engine) describe(ctx context.Context, t *Target, log *slog.Logger) {
+// describe adds the name and warnings DingTalk knows. It refuses (returns
+// the text to tell and why) a target DingTalk knows by another userId, so
+// that the policy checks, and the API is called with, DingTalk's own id.
+// Any other failure never blocks the flow: the prompt then shows the bare
+// userId, which was already checked against the protected accounts.
+func (e *Engine) describe(ctx context.Context, t *Target, log *slog.Logger) (refusal, why string) {
 	if e.opt.Directory == nil {
-		return
+		return "", ""
 	}
 	lctx, cancel := context.WithTimeout(ctx, e.opt.LookupTimeout)
 	defer cancel()
 	u, err := e.opt.Directory.User(lctx, t.UserID)
+	if mm, ok := asMismatch(err); ok {
+		return e.mismatch(*t, mm)
+	}
 	switch {
 	case errors.Is(err, dingtalk.ErrNotFound):
 		t.Warning = "DingTalk does not know this userId; the sign-out will likely fail."
 	case err != nil:
 		log.Warn("user lookup failed; showing the bare userId", "target", t.UserID, "err", err)
 	default:
-		t.Name, t.Title = u.Name, u.Title
+		t.UserID, t.Name, t.Title = u.UserID, u.Name, u.Title
 		if !u.Exclusive {
 			t.Warning = "DingTalk says this is not an Enterprise Account; it may refuse the sign-out."
 		}
 	}
+	return "", ""
 }
 
 // noAnswer reports a call whose outcome is unknown: it may have taken

@@ -3,6 +3,7 @@ package dingtalk
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -35,7 +36,8 @@ func (c *Client) SignOut(ctx context.Context, userID, reason string, i18n map[st
 // UserIDByMobile finds the user ID for a mobile number, preferring an
 // Enterprise Account of this org (the only kind SignOut accepts) over a
 // personal account with the same number. Unknown numbers give an error
-// matching ErrNotFound.
+// matching ErrNotFound; a number behind several Enterprise Accounts gives an
+// *AmbiguousMobileError, since picking one could sign out the wrong person.
 func (c *Client) UserIDByMobile(ctx context.Context, mobile string) (string, error) {
 	if strings.TrimSpace(mobile) == "" {
 		return "", fmt.Errorf("dingtalk %s: empty mobile number", opGetByMobile)
@@ -53,15 +55,56 @@ func (c *Client) UserIDByMobile(ctx context.Context, mobile string) (string, err
 	if err := c.callOAPI(ctx, opGetByMobile, "/topapi/v2/user/getbymobile", mobile, in, &out); err != nil {
 		return "", err
 	}
-	for _, id := range out.Result.Exclusive {
-		if id != "" {
-			return id, nil
-		}
+	switch ids := distinctIDs(out.Result.Exclusive); len(ids) {
+	case 0:
+	case 1:
+		return ids[0], nil
+	default:
+		return "", &AmbiguousMobileError{Mobile: mobile, UserIDs: ids}
 	}
 	if out.Result.UserID == "" {
 		return "", fmt.Errorf("dingtalk %s: answer names no user: %w", opGetByMobile, ErrNotFound)
 	}
 	return out.Result.UserID, nil
+}
+
+// distinctIDs drops empty and repeated IDs, keeping DingTalk's order.
+func distinctIDs(ids []string) []string {
+	var out []string
+	for _, id := range ids {
+		if id != "" && !slices.Contains(out, id) {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// AmbiguousMobileError reports a mobile number shared by several Enterprise
+// Accounts of this org. UserIDs lists them in DingTalk's order.
+type AmbiguousMobileError struct {
+	Mobile  string
+	UserIDs []string
+}
+
+func (e *AmbiguousMobileError) Error() string {
+	shown := make([]string, len(e.UserIDs))
+	for i, id := range e.UserIDs {
+		shown[i] = clean(id, maxCodeLen)
+	}
+	return fmt.Sprintf("dingtalk %s: %d Enterprise Accounts share mobile %s: %s",
+		opGetByMobile, len(e.UserIDs), clean(e.Mobile, maxCodeLen), strings.Join(shown, ", "))
+}
+
+// UserIDMismatchError reports a user/get answer about another userId than
+// the one asked for, such as ceo001 for CEO001: DingTalk knows the account
+// by Answered (cleaned for display). Callers must not act on Asked.
+type UserIDMismatchError struct {
+	Asked, Answered string
+}
+
+func (e *UserIDMismatchError) Error() string {
+	return fmt.Sprintf("dingtalk %s: asked about %q, the answer is about %q",
+		opUserGet, clean(e.Asked, maxCodeLen), e.Answered)
 }
 
 // User is what the bot shows about a person before signing them out.
@@ -75,7 +118,8 @@ type User struct {
 }
 
 // User fetches a user's details. Unknown IDs give an error matching
-// ErrNotFound.
+// ErrNotFound; an answer about another userId (DingTalk's own spelling of
+// it, or someone else) gives a *UserIDMismatchError.
 func (c *Client) User(ctx context.Context, userID string) (User, error) {
 	if strings.TrimSpace(userID) == "" {
 		return User{}, fmt.Errorf("dingtalk %s: empty user ID", opUserGet)
@@ -102,8 +146,7 @@ func (c *Client) User(ctx context.Context, userID string) (User, error) {
 		return User{}, &APIError{Op: opUserGet, HTTPStatus: 200, Code: CodeBadResponse, Message: "answer has no result", Target: clean(userID, maxCodeLen)}
 	}
 	if r.UserID != "" && r.UserID != userID {
-		return User{}, &APIError{Op: opUserGet, HTTPStatus: 200, Code: CodeBadResponse,
-			Message: "answer is about another user", Target: clean(userID, maxCodeLen)}
+		return User{}, &UserIDMismatchError{Asked: userID, Answered: clean(r.UserID, maxCodeLen)}
 	}
 	return User{UserID: userID, Name: r.Name, Title: r.Title, DeptIDs: r.DeptIDs, Exclusive: r.Exclusive, Active: r.Active}, nil
 }

@@ -136,7 +136,75 @@ func TestUserAnswerAboutSomeoneElseRejected(t *testing.T) {
 	env := newEnv(t)
 	env.fake.Script(fakedingtalk.PathUserGet, fakedingtalk.Response{Body: `{"errcode":0,"errmsg":"ok","result":{"userid":"mallory","name":"Mallory"}}`})
 	_, err := env.client.User(testContext(t), alice.UserID)
-	if ae := apiError(t, err); ae.Code != dingtalk.CodeBadResponse {
+	var mm *dingtalk.UserIDMismatchError
+	if !errors.As(err, &mm) || mm.Asked != alice.UserID || mm.Answered != "mallory" {
+		t.Errorf("err = %v, want a UserIDMismatchError naming both", err)
+	}
+}
+
+// DingTalk answers user/get for CEO001 about ceo001: the caller learns the
+// canonical id instead of getting details it would file under the typed one.
+func TestUserCanonicalIDDiffersFromTyped(t *testing.T) {
+	env := newEnv(t)
+	env.fake.AddUser(fakedingtalk.FakeUser{UserID: "ceo001", Name: "The Boss", Exclusive: true, Aliases: []string{"CEO001"}})
+	u, err := env.client.User(testContext(t), "CEO001")
+	var mm *dingtalk.UserIDMismatchError
+	if !errors.As(err, &mm) || mm.Asked != "CEO001" || mm.Answered != "ceo001" {
+		t.Fatalf("User(CEO001) = %+v, %v; want a UserIDMismatchError", u, err)
+	}
+	if !strings.Contains(err.Error(), `"CEO001"`) || !strings.Contains(err.Error(), `"ceo001"`) {
+		t.Errorf("error text %q does not name both ids", err)
+	}
+	// A control character in DingTalk's answer does not reach the caller's text.
+	env.fake.Script(fakedingtalk.PathUserGet, fakedingtalk.Response{Body: `{"errcode":0,"errmsg":"ok","result":{"userid":"ceo\n001"}}`})
+	if _, err := env.client.User(testContext(t), "ceo001"); !errors.As(err, &mm) || strings.ContainsAny(mm.Answered, "\n\r") {
 		t.Errorf("err = %v", err)
+	}
+}
+
+func TestUserIDByMobileSeveralEnterpriseAccounts(t *testing.T) {
+	env := newEnv(t)
+	env.fake.AddUser(fakedingtalk.FakeUser{UserID: "carol-personal", Name: "Carol", Mobile: "13800000003"})
+	env.fake.AddUser(fakedingtalk.FakeUser{UserID: "carol-ea2", Name: "Carol (contractor)", Mobile: "13800000003", Exclusive: true})
+	env.fake.AddUser(fakedingtalk.FakeUser{UserID: "carol-ea1", Name: "Carol", Mobile: "13800000003", Exclusive: true})
+	id, err := env.client.UserIDByMobile(testContext(t), "13800000003")
+	var amb *dingtalk.AmbiguousMobileError
+	if !errors.As(err, &amb) || id != "" {
+		t.Fatalf("UserIDByMobile = %q, %v; want an AmbiguousMobileError", id, err)
+	}
+	if !reflect.DeepEqual(amb.UserIDs, []string{"carol-ea1", "carol-ea2"}) || amb.Mobile != "13800000003" {
+		t.Errorf("error %+v", amb)
+	}
+	if errors.Is(err, dingtalk.ErrNotFound) || !strings.Contains(err.Error(), "carol-ea1, carol-ea2") {
+		t.Errorf("error text %q", err)
+	}
+}
+
+func TestUserIDByMobileListShapes(t *testing.T) {
+	cases := []struct {
+		name, result string
+		want         string
+		ambiguous    []string
+	}{
+		{"repeated id is one account", `{"userid":"p","exclusive_account_userid_list":["e1","e1"]}`, "e1", nil},
+		{"empty entries ignored", `{"userid":"p","exclusive_account_userid_list":["","e1",""]}`, "e1", nil},
+		{"no list: the userid", `{"userid":"p"}`, "p", nil},
+		{"two distinct", `{"userid":"p","exclusive_account_userid_list":["e2","","e1","e2"]}`, "", []string{"e2", "e1"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			env := newEnv(t)
+			env.fake.Script(fakedingtalk.PathGetByMobile, fakedingtalk.Response{Body: `{"errcode":0,"errmsg":"ok","result":` + c.result + `}`})
+			id, err := env.client.UserIDByMobile(testContext(t), alice.Mobile)
+			var amb *dingtalk.AmbiguousMobileError
+			switch {
+			case c.ambiguous != nil:
+				if !errors.As(err, &amb) || !reflect.DeepEqual(amb.UserIDs, c.ambiguous) {
+					t.Errorf("= %q, %v; want ambiguous %v", id, err, c.ambiguous)
+				}
+			case err != nil || id != c.want:
+				t.Errorf("= %q, %v; want %q", id, err, c.want)
+			}
+		})
 	}
 }

@@ -51,6 +51,10 @@ type FakeUser struct {
 	DeptIDs   []int64
 	Exclusive bool // an Enterprise Account (专属帐号) of this org: signOut accepts only these
 	Inactive  bool // has not activated DingTalk (user/get "active": false)
+	// Aliases are other spellings of UserID (say "CEO001" for "ceo001") that
+	// user/get and signOut accept for this user, as DingTalk does; user/get
+	// then answers with the canonical UserID.
+	Aliases []string
 }
 
 // Response is a canned answer queued with Script. Status 0 with an empty
@@ -480,11 +484,19 @@ func (f *OpenAPI) withQueryToken(w http.ResponseWriter, r *http.Request, body []
 	next(w, r, body)
 }
 
+// user finds a user by UserID or by one of its Aliases.
 func (f *OpenAPI) user(id string) (FakeUser, bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	u, ok := f.users[id]
-	return u, ok
+	if u, ok := f.users[id]; ok {
+		return u, true
+	}
+	for _, u := range f.users {
+		if slices.Contains(u.Aliases, id) {
+			return u, true
+		}
+	}
+	return FakeUser{}, false
 }
 
 func (f *OpenAPI) signOut(w http.ResponseWriter, r *http.Request, body []byte) {

@@ -107,6 +107,34 @@ func TestGetByMobileAndUserGet(t *testing.T) {
 	}
 }
 
+func TestSeveralEnterpriseAccountsOnOneMobile(t *testing.T) {
+	f := fakedingtalk.NewOpenAPI(t)
+	f.AddUser(fakedingtalk.FakeUser{UserID: "p", Mobile: "138"})
+	f.AddUser(fakedingtalk.FakeUser{UserID: "e2", Mobile: "138", Exclusive: true})
+	f.AddUser(fakedingtalk.FakeUser{UserID: "e1", Mobile: "138", Exclusive: true})
+	_, m := post(t, f.URL()+fakedingtalk.PathGetByMobile+"?access_token="+token(t, f), "", `{"mobile":"138","support_exclusive_account_search":true}`)
+	res, _ := m["result"].(map[string]any)
+	if ids, _ := res["exclusive_account_userid_list"].([]any); len(ids) != 2 || ids[0] != "e1" || ids[1] != "e2" || res["userid"] != "p" {
+		t.Errorf("getbymobile: %v", m)
+	}
+}
+
+func TestAliasAnswersWithCanonicalUserID(t *testing.T) {
+	f := fakedingtalk.NewOpenAPI(t)
+	f.AddUser(fakedingtalk.FakeUser{UserID: "ceo001", Name: "Boss", Exclusive: true, Aliases: []string{"CEO001"}})
+	tok := token(t, f)
+	_, m := post(t, f.URL()+fakedingtalk.PathUserGet+"?access_token="+tok, "", `{"userid":"CEO001","language":"en_US"}`)
+	if res, _ := m["result"].(map[string]any); res["userid"] != "ceo001" || res["name"] != "Boss" {
+		t.Errorf("user/get by alias: %v", m)
+	}
+	if status, m := post(t, f.URL()+fakedingtalk.PathSignOut, tok, `{"userId":"CEO001"}`); status != 200 || m["result"] != true {
+		t.Errorf("signOut by alias: %d %v", status, m)
+	}
+	if _, m := post(t, f.URL()+fakedingtalk.PathUserGet+"?access_token="+tok, "", `{"userid":"Ceo001"}`); m["errcode"] != float64(60121) {
+		t.Errorf("a spelling that is no alias was found: %v", m)
+	}
+}
+
 func TestScriptAndWaitRequests(t *testing.T) {
 	f := fakedingtalk.NewOpenAPI(t)
 	f.Script(fakedingtalk.PathSignOut, fakedingtalk.Response{Status: 500, Body: `{"code":"system.busy"}`, Header: map[string]string{"x-acs-request-id": "S1"}})
