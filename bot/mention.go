@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/signout-bot/signout-bot/authz"
 	"github.com/signout-bot/signout-bot/commands"
 )
 
@@ -15,6 +16,9 @@ import (
 // or several mentions, could otherwise bind the target to someone named
 // only in the reason.
 func bindMention(t commands.Target, m Message) (userID, problem string) {
+	if m.Platform != authz.DingTalk {
+		return "", fmt.Sprintf("%s: @mentions name a person only in DingTalk. Give the DingTalk userId or mobile number.", t.Value)
+	}
 	var others []Mention
 	self := 0
 	for _, u := range m.Mentions {

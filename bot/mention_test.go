@@ -42,6 +42,16 @@ func TestMentionTarget(t *testing.T) {
 	}
 }
 
+// TestMentionOutsideDingTalk: an @word in Slack or the console is typed
+// text, whatever mention data comes with it.
+func TestMentionOutsideDingTalk(t *testing.T) {
+	h := newHarness(t)
+	r := newRecorder("slack")
+	h.engine.Handle(context.Background(), bot.Message{Platform: authz.Slack, Invoker: invoker, Conversation: channel,
+		Text: "/signout @signout-bot alice test", Mentions: []bot.Mention{aliceM}, MentionWords: 1}, r)
+	tellOf(t, r.only(t), bot.NoticeError, "@signout-bot: @mentions name a person only in DingTalk")
+}
+
 // TestMentionNotBoundToTarget: every way the mention data could belong to
 // someone other than the target token is refused, and nothing is audited
 // as requested.
