@@ -25,9 +25,26 @@ type Message struct {
 	// or, when ArgsOnly, the text after a slash command ("alice lost phone").
 	Text     string
 	ArgsOnly bool
-	// Mentions are the DingTalk userIds of the people @mentioned in the
-	// message, the bot excluded, in order. They resolve an @mention target.
-	Mentions []string
+	// Mentions is the platform's mention data (DingTalk's atUsers), one
+	// entry per mention as the platform sent them, the bot's own included.
+	// DingTalk gives no position or name and documents no order, so an
+	// entry names an @mention target only when it is bound to it: see
+	// MentionWords.
+	Mentions []Mention
+	// MentionWords is the number of @-words in the message as the platform
+	// delivered it, counting any the front end removed from Text (a
+	// hand-typed mention of the bot before the command word). An @mention
+	// target resolves only when it is the message's one @-word and the
+	// mention data holds exactly one entry for it; otherwise it is refused.
+	MentionWords int
+}
+
+// Mention is one entry of a message's mention data.
+type Mention struct {
+	UserID string // the DingTalk userId; "" when the platform gave none (someone outside the org)
+	// Self marks the bot itself. The platform strips one mention of the
+	// bot from the text; any further one is an @-word like the others.
+	Self bool
 }
 
 // Action is a button press or typed code that confirms or cancels a request.

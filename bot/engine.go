@@ -292,14 +292,13 @@ func (e *Engine) resolve(ctx context.Context, m Message, t commands.Target, log 
 		}
 		target.UserID, target.Via = id, "mobile "+t.Input
 	case commands.Mention:
-		switch len(m.Mentions) {
-		case 0:
-			return target, fmt.Sprintf("Could not tell who %s is. Pick the person from the @ list (not typed text), or give their userId.", t.Value)
-		case 1:
-			target.UserID, target.Via = m.Mentions[0], "mention "+t.Value
-		default:
-			return target, fmt.Sprintf("You mentioned %d people; name exactly one person per request.", len(m.Mentions))
+		id, problem := bindMention(t, m)
+		if problem != "" {
+			log.Info("@mention target not bound to the mention data; refused", "target", t.Value,
+				"mention_words", m.MentionWords, "mentions", len(m.Mentions))
+			return target, problem
 		}
+		target.UserID, target.Via = id, "mention "+t.Value
 	}
 	return target, ""
 }

@@ -353,22 +353,6 @@ func TestMobileTarget(t *testing.T) {
 	tellOf(t, h.say(invoker, "/signout 13900000000 phone stolen").only(t), bot.NoticeError, "DingTalk has no user with mobile 13900000000")
 }
 
-func TestMentionTarget(t *testing.T) {
-	h := newHarness(t)
-	say := func(mentions ...string) *recorder {
-		r := newRecorder("mention")
-		m := bot.Message{Platform: authz.DingTalk, Invoker: "manager4220", Conversation: "cid1", Text: "/signout @Alice left the company", Mentions: mentions}
-		h.engine.Handle(context.Background(), m, r)
-		return r
-	}
-	p := say("alice").only(t).mustPrompt(t)
-	if p.Target.UserID != "alice" || p.Target.Name != "Alice Liddell" {
-		t.Fatalf("prompt %+v", p)
-	}
-	tellOf(t, say().only(t), bot.NoticeError, "Could not tell who @Alice is")
-	tellOf(t, say("alice", "bob").only(t), bot.NoticeError, "mentioned 2 people")
-}
-
 func TestNotExclusiveAccountWarned(t *testing.T) {
 	h := newHarness(t)
 	p, _ := h.prompt("/signout guest7 shared laptop")

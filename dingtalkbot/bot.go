@@ -384,15 +384,24 @@ func (b *Bot) handle(ctx context.Context, key string, m *robotMessage, log *slog
 			log.Error("could not reply", "err", err)
 		}
 	} else {
-		msg, unresolved := toMessage(m)
-		if unresolved > 0 {
-			log.Info("some @mentioned people have no staffId; @mentions will not name a target", "unresolved", unresolved)
-		}
-		b.engine.Handle(ctx, msg, c)
+		b.handleText(ctx, m, c, log)
 	}
 	if key != "" {
 		b.seen.done(key)
 	}
+}
+
+// handleText runs a text message through the engine, unless it @mentions
+// the bot more than once.
+func (b *Bot) handleText(ctx context.Context, m *robotMessage, c bot.Conversation, log *slog.Logger) {
+	if n := selfMentions(m); n > 1 {
+		log.Info("message @mentions the bot more than once; refused", "self_mentions", n)
+		if err := c.Tell(ctx, bot.Notice{Kind: bot.NoticeRefused, Text: repeatedSelfMention}); err != nil {
+			log.Error("could not reply", "err", err)
+		}
+		return
+	}
+	b.engine.Handle(ctx, toMessage(m), c)
 }
 
 // truncate cuts s to at most n bytes of valid UTF-8, for logging.

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/signout-bot/signout-bot/bot"
 	"github.com/signout-bot/signout-bot/internal/fakedingtalk"
 )
 
@@ -240,31 +241,52 @@ func TestMentionTarget(t *testing.T) {
 	if so := h.api.SignOuts(); len(so) != 1 || so[0].UserID != "zhangsan" {
 		t.Errorf("signOuts = %+v", so)
 	}
-	if calls := h.engine.Calls(); !slices.Equal(calls[0].Mentions, []string{"zhangsan"}) {
-		t.Errorf("mentions = %q (the bot must not be among them)", calls[0].Mentions)
+	if calls := h.engine.Calls(); !slices.Equal(calls[0].Mentions, []bot.Mention{{Self: true}, {UserID: "zhangsan"}}) || calls[0].MentionWords != 1 {
+		t.Errorf("mentions = %+v, %d @-words", calls[0].Mentions, calls[0].MentionWords)
 	}
 }
 
+// TestMentionsThatCannotNameOnePerson: DingTalk's atUsers carry no
+// position, so wherever a mention could belong to someone other than the
+// target token the refusal goes over the wire and nothing is requested.
 func TestMentionsThatCannotNameOnePerson(t *testing.T) {
 	h := newHarness(t, harnessOptions{})
-	two := h.group(manager, "/signout @张三 @李四 lost phone", "s-two")
-	two.AtUsers = append(two.AtUsers, fakedingtalk.AtUser{DingtalkID: "$:zs", StaffID: "zhangsan"}, fakedingtalk.AtUser{DingtalkID: "$:ls", StaffID: "lisi"})
-	h.send(two)
-	// An outsider (no staffId) named as the target, with a colleague
-	// mentioned later: the colleague must not become the target.
-	outsider := h.group(manager, "/signout @Guest lost phone, cc @李四", "s-out")
-	outsider.AtUsers = append(outsider.AtUsers, fakedingtalk.AtUser{DingtalkID: "$:guest"}, fakedingtalk.AtUser{DingtalkID: "$:ls", StaffID: "lisi"})
-	h.send(outsider)
-	gotTwo, gotOut := h.waitSession("s-two", 1)[0], h.waitSession("s-out", 1)[0]
+	zs := fakedingtalk.AtUser{DingtalkID: "$:zs", StaffID: "zhangsan"}
+	ls := fakedingtalk.AtUser{DingtalkID: "$:ls", StaffID: "lisi"}
+	self := fakedingtalk.AtUser{DingtalkID: botUserID}
+	const ambiguous = "is not a person picked from the @ list, or other people are @mentioned too. Mention only the person to sign out"
+	for _, tc := range []struct {
+		session, text string
+		atUsers       []fakedingtalk.AtUser // besides the bot's own
+		want          string
+	}{
+		{"s-two", "/signout @张三\u2005@李四\u2005lost phone", []fakedingtalk.AtUser{zs, ls}, "@张三 " + ambiguous},
+		// Issue 9 item 1: @Guest typed by hand, 李四 a real mention in the reason.
+		{"s-typed", "/signout @Guest lost phone, cc @李四\u2005", []fakedingtalk.AtUser{ls}, "@Guest " + ambiguous},
+		// The same, with the real mention before the command word.
+		{"s-before", "@李四\u2005/signout @Guest lost phone", []fakedingtalk.AtUser{ls}, "@Guest " + ambiguous},
+		// An outsider (no staffId) as the target, a colleague in the reason.
+		{"s-out", "/signout @Guest\u2005lost phone, cc @李四\u2005", []fakedingtalk.AtUser{{DingtalkID: "$:guest"}, ls}, "@Guest " + ambiguous},
+		{"s-outsider", "/signout @Guest\u2005lost phone", []fakedingtalk.AtUser{{DingtalkID: "$:guest"}}, "DingTalk gave no userId for @Guest"},
+		{"s-hand", "/signout @Guest lost phone", nil, "@Guest is not a person picked from the @ list"},
+		// The bot @mentioned again, where the target is: whether DingTalk
+		// strips that mention too or leaves it in, nothing is requested.
+		{"s-self", "/signout @signout-bot\u2005alice asked me to test", []fakedingtalk.AtUser{self}, "I can't sign out myself"},
+		{"s-self-stripped", "/signout  alice asked me to test", []fakedingtalk.AtUser{self}, "I can't sign out myself"},
+	} {
+		m := h.group(manager, tc.text, tc.session)
+		m.AtUsers = append(m.AtUsers, tc.atUsers...)
+		h.send(m)
+		if got := h.waitSession(tc.session, 1)[0]; !strings.Contains(got.text(), tc.want) || strings.Contains(got.text(), "confirm ") {
+			t.Errorf("%s: answered %q, want %q", tc.session, got.text(), tc.want)
+		}
+	}
 	h.stop()
-	if !strings.Contains(gotTwo.text(), "You mentioned 2 people") {
-		t.Errorf("two mentions answered %q", gotTwo.text())
-	}
-	if !strings.Contains(gotOut.text(), "Could not tell who @Guest is") {
-		t.Errorf("outsider mention answered %q", gotOut.text())
-	}
 	if n := len(h.api.SignOuts()); n != 0 || strings.Contains(h.logs.String(), "sign-out requested") {
 		t.Errorf("a request was made: %d sign-outs", n)
+	}
+	if ev := h.auditEvents(); slices.Contains(ev, "requested") {
+		t.Errorf("audit events %q", ev)
 	}
 }
 

@@ -31,54 +31,74 @@ func decodeRobotMessage(data string) (*robotMessage, error) {
 	return &m, nil
 }
 
-// toMessage turns a text robot message into the engine's Message.
-// unresolved counts the people @mentioned whom DingTalk gave no staffId.
-func toMessage(m *robotMessage) (msg bot.Message, unresolved int) {
-	mentions, unresolved := mentionedUsers(m)
+// toMessage turns a text robot message into the engine's Message. The
+// mention data goes to the engine as DingTalk sent it, with the number of
+// @-words in the text: the engine decides whether they bind a target.
+func toMessage(m *robotMessage) bot.Message {
 	return bot.Message{
 		Platform:     authz.DingTalk,
 		Invoker:      m.SenderStaffId,
 		Conversation: m.ConversationId,
 		Direct:       m.ConversationType == conversationDirect,
 		Text:         commandText(m.Text.Content),
-		Mentions:     mentions,
-	}, unresolved
+		Mentions:     mentions(m),
+		MentionWords: atWords(m.Text.Content),
+	}
 }
 
-// mentionedUsers returns the staffIds of the people @mentioned in m, the bot
-// excluded, in order and without repeats. If anyone else was mentioned
-// without a staffId (someone outside the org), it returns no mentions at
-// all: an @mention target could otherwise resolve to the wrong person, the
-// one mention that did have a staffId.
-func mentionedUsers(m *robotMessage) (staffIDs []string, unresolved int) {
-	seen := map[string]bool{}
-	botSeen := false
+// atWords counts the @-words in text.content, which shows each person
+// @mentioned as "@Name" (the bot's own mention removed). Every "@" counts,
+// even inside a word ("cc@李四"): counting too many only refuses a target,
+// counting too few could bind it to someone else.
+func atWords(content string) int {
+	return strings.Count(commands.Normalize(content), "@")
+}
+
+// mentions is m's atUsers as the engine's mention data, in DingTalk's order
+// with repeats kept. Entries with the bot's chatbotUserId are the bot. If
+// none has it, one staffId-less entry is taken for the bot where the bot
+// must have been mentioned: in a group (only @mentions reach the bot
+// there) or when DingTalk gave no chatbotUserId to compare.
+func mentions(m *robotMessage) []bot.Mention {
+	var out []bot.Mention
+	selfSeen := false
 	for _, u := range m.AtUsers {
-		switch {
-		case m.ChatbotUserId != "" && u.DingtalkId == m.ChatbotUserId:
-			botSeen = true // the bot itself
-		case u.StaffId == "":
-			// With no chatbotUserId to compare, an entry without a staffId is
-			// taken for the bot.
-			if m.ChatbotUserId != "" {
-				unresolved++
-			}
-		case !seen[u.StaffId]:
-			seen[u.StaffId] = true
-			staffIDs = append(staffIDs, u.StaffId)
+		if m.ChatbotUserId != "" && u.DingtalkId == m.ChatbotUserId {
+			out = append(out, bot.Mention{Self: true})
+			selfSeen = true
+			continue
+		}
+		out = append(out, bot.Mention{UserID: u.StaffId})
+	}
+	if selfSeen || (m.ChatbotUserId != "" && m.ConversationType == conversationDirect) {
+		return out
+	}
+	for i := range out {
+		if out[i].UserID == "" {
+			out[i].Self = true
+			break
 		}
 	}
-	if !botSeen && unresolved > 0 && m.ConversationType != conversationDirect {
-		// A group message reaches the bot only when it is @mentioned, so
-		// one entry without a staffId is the bot under an ID that did not
-		// match chatbotUserId.
-		unresolved--
-	}
-	if unresolved > 0 {
-		return nil, unresolved
-	}
-	return staffIDs, 0
+	return out
 }
+
+// selfMentions counts the atUsers entries with the bot's chatbotUserId.
+func selfMentions(m *robotMessage) int {
+	n := 0
+	for _, u := range m.AtUsers {
+		if m.ChatbotUserId != "" && u.DingtalkId == m.ChatbotUserId {
+			n++
+		}
+	}
+	return n
+}
+
+// repeatedSelfMention answers a message that @mentions the bot more than
+// once. DingTalk strips the bot's mention from the text and gives no
+// position, so a second one may have stood where the target is, and
+// what now reads as the target may be a word of the reason.
+const repeatedSelfMention = "You @mentioned me more than once, so I can't tell what is the person to sign out, and I can't sign out myself. " +
+	"Mention me once, at the start, then name the person by userId, mobile number or one @mention."
 
 // maxLeadingWords is how many words of a leftover bot mention ("@Sign Out
 // Bot") commandText skips to find the command word.

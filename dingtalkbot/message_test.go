@@ -7,6 +7,9 @@ import (
 	"unicode/utf8"
 
 	"github.com/open-dingtalk/dingtalk-stream-sdk-go/chatbot"
+
+	"github.com/signout-bot/signout-bot/bot"
+	"github.com/signout-bot/signout-bot/commands"
 )
 
 func TestCommandText(t *testing.T) {
@@ -37,7 +40,7 @@ func TestCommandText(t *testing.T) {
 	}
 }
 
-func TestMentionedUsers(t *testing.T) {
+func TestMentions(t *testing.T) {
 	const botID = "$:LWCP_v1:$bot"
 	at := func(users ...chatbot.BotCallbackDataAtUserModel) *robotMessage {
 		return &robotMessage{ChatbotUserId: botID, AtUsers: users}
@@ -45,38 +48,53 @@ func TestMentionedUsers(t *testing.T) {
 	group := func(users ...chatbot.BotCallbackDataAtUserModel) *robotMessage {
 		return &robotMessage{ChatbotUserId: botID, ConversationType: "2", AtUsers: users}
 	}
-	bot := chatbot.BotCallbackDataAtUserModel{DingtalkId: botID}
+	botU := chatbot.BotCallbackDataAtUserModel{DingtalkId: botID}
 	zs := chatbot.BotCallbackDataAtUserModel{DingtalkId: "$:zs", StaffId: "zhangsan"}
 	ls := chatbot.BotCallbackDataAtUserModel{DingtalkId: "$:ls", StaffId: "lisi"}
 	ext := chatbot.BotCallbackDataAtUserModel{DingtalkId: "$:ext"}
+	self, zsM, lsM, extM := bot.Mention{Self: true}, bot.Mention{UserID: "zhangsan"}, bot.Mention{UserID: "lisi"}, bot.Mention{}
 	for _, tc := range []struct {
-		name       string
-		m          *robotMessage
-		want       []string
-		unresolved int
+		name string
+		m    *robotMessage
+		want []bot.Mention
 	}{
-		{"bot only", at(bot), nil, 0},
-		{"bot and one", at(bot, zs), []string{"zhangsan"}, 0},
-		{"two in order", at(ls, bot, zs), []string{"lisi", "zhangsan"}, 0},
-		{"repeat", at(zs, zs), []string{"zhangsan"}, 0},
-		// Someone without a staffId: no mention may resolve, or @ext could
-		// come out as zhangsan.
-		{"outsider", at(bot, ext, zs), nil, 1},
+		{"bot only", at(botU), []bot.Mention{self}},
+		{"bot and one", at(botU, zs), []bot.Mention{self, zsM}},
+		{"two in order", at(ls, botU, zs), []bot.Mention{lsM, self, zsM}},
+		// Repeats are kept: the engine compares counts.
+		{"repeat", at(zs, zs), []bot.Mention{zsM, zsM}},
+		{"outsider", at(botU, ext, zs), []bot.Mention{self, extM, zsM}},
 		// A bot entry that carries a staffId is still the bot.
-		{"bot with staffId", at(chatbot.BotCallbackDataAtUserModel{DingtalkId: botID, StaffId: "robot"}, zs), []string{"zhangsan"}, 0},
-		// No chatbotUserId: staffId-less entries are taken for the bot.
-		{"no chatbotUserId", &robotMessage{AtUsers: []chatbot.BotCallbackDataAtUserModel{ext, zs}}, []string{"zhangsan"}, 0},
-		{"none", at(), nil, 0},
+		{"bot with staffId", at(chatbot.BotCallbackDataAtUserModel{DingtalkId: botID, StaffId: "robot"}, zs), []bot.Mention{self, zsM}},
+		// No chatbotUserId: the first staffId-less entry is taken for the bot.
+		{"no chatbotUserId", &robotMessage{AtUsers: []chatbot.BotCallbackDataAtUserModel{ext, zs, ext}}, []bot.Mention{self, zsM, extM}},
+		{"none", at(), nil},
 		// In a group the bot is always among atUsers: one staffId-less entry
 		// that did not match chatbotUserId is the bot, not an outsider...
-		{"bot under another id", group(ext, zs), []string{"zhangsan"}, 0},
-		// ...but a second one still is.
-		{"bot under another id and an outsider", group(ext, chatbot.BotCallbackDataAtUserModel{DingtalkId: "$:ext2"}, zs), nil, 1},
-		{"direct chat", &robotMessage{ChatbotUserId: botID, ConversationType: "1", AtUsers: []chatbot.BotCallbackDataAtUserModel{ext, zs}}, nil, 1},
+		{"bot under another id", group(ext, zs), []bot.Mention{self, zsM}},
+		// ...but a second one is an outsider.
+		{"bot under another id and an outsider", group(ext, chatbot.BotCallbackDataAtUserModel{DingtalkId: "$:ext2"}, zs), []bot.Mention{self, extM, zsM}},
+		{"direct chat", &robotMessage{ChatbotUserId: botID, ConversationType: "1", AtUsers: []chatbot.BotCallbackDataAtUserModel{ext, zs}}, []bot.Mention{extM, zsM}},
 	} {
-		got, unresolved := mentionedUsers(tc.m)
-		if !slices.Equal(got, tc.want) || unresolved != tc.unresolved {
-			t.Errorf("%s: got %q, %d unresolved; want %q, %d", tc.name, got, unresolved, tc.want, tc.unresolved)
+		if got := mentions(tc.m); !slices.Equal(got, tc.want) {
+			t.Errorf("%s: got %+v; want %+v", tc.name, got, tc.want)
+		}
+	}
+}
+
+func TestAtWords(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want int
+	}{
+		{" /signout @Guest lost phone, cc @李四\u2005", 2},
+		{" /signout alice lost phone", 0},
+		{"@bot /signout @张三\u2005x", 2},    // a typed mention before the command word counts
+		{"/signout ＠Ｇｕｅｓｔ x", 1},           // full-width
+		{"/signout @Alice cc@李四\u2005", 2}, // glued to a word
+	} {
+		if got := atWords(tc.in); got != tc.want {
+			t.Errorf("atWords(%q) = %d, want %d", tc.in, got, tc.want)
 		}
 	}
 }
@@ -87,9 +105,9 @@ func TestToMessage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	msg, _ := toMessage(m)
+	msg := toMessage(m)
 	if msg.Platform != "dingtalk" || msg.Invoker != "manager4220" || msg.Conversation != "cid1" || !msg.Direct ||
-		msg.Text != "confirm ABC123" || msg.ArgsOnly || msg.Mentions != nil {
+		msg.Text != "confirm ABC123" || msg.ArgsOnly || msg.Mentions != nil || msg.MentionWords != 0 {
 		t.Fatalf("toMessage = %+v", msg)
 	}
 	if _, err := decodeRobotMessage(`{"msgId":5}`); err == nil {
@@ -110,7 +128,7 @@ func FuzzRobotMessage(f *testing.F) {
 		if err != nil {
 			return
 		}
-		msg, unresolved := toMessage(m)
+		msg := toMessage(m)
 		if len(msg.Text) > len(m.Text.Content) {
 			t.Fatalf("text grew: %q -> %q", m.Text.Content, msg.Text)
 		}
@@ -120,13 +138,11 @@ func FuzzRobotMessage(f *testing.F) {
 		if !strings.Contains(m.Text.Content, msg.Text) {
 			t.Fatalf("text %q is not part of %q", msg.Text, m.Text.Content)
 		}
-		if unresolved > 0 && msg.Mentions != nil {
-			t.Fatalf("mentions %q despite %d unresolved", msg.Mentions, unresolved)
+		if len(msg.Mentions) != len(m.AtUsers) {
+			t.Fatalf("%d mentions from %d atUsers", len(msg.Mentions), len(m.AtUsers))
 		}
-		for _, id := range msg.Mentions {
-			if id == "" {
-				t.Fatal("empty staffId among mentions")
-			}
+		if msg.MentionWords < strings.Count(commands.Normalize(msg.Text), "@") {
+			t.Fatalf("%d @-words counted, more in the text %q", msg.MentionWords, msg.Text)
 		}
 	})
 }

@@ -39,6 +39,11 @@ func (b *Bot) onSlashCommand(ctx context.Context, evt *socketmode.Event) {
 		return
 	}
 	log.Debug("slash command")
+	if targetsSelf(cmd.Text, b.selfID(nil), true) {
+		log.Info("the bot named as the target; refused")
+		c.tellRefused(ctx, selfTargetRefusal)
+		return
+	}
 	b.engine.Handle(ctx, bot.Message{
 		Platform:     authz.Slack,
 		Invoker:      cmd.UserID,
@@ -90,12 +95,18 @@ func (b *Bot) onAppMention(ctx context.Context, evt *socketmode.Event) {
 		c.tellRefused(ctx, "Edited messages are not run again; send the command as a new message.")
 		return
 	}
+	text := stripMention(am.Text, selfID)
+	if targetsSelf(text, selfID, false) {
+		log.Info("the bot named as the target; refused")
+		c.tellRefused(ctx, selfTargetRefusal)
+		return
+	}
 	b.engine.Handle(ctx, bot.Message{
 		Platform:     authz.Slack,
 		Invoker:      am.User,
 		Conversation: am.Channel,
 		Direct:       isDM(am.Channel),
-		Text:         plainText(stripMention(am.Text, selfID)),
+		Text:         plainText(text),
 	}, c)
 }
 

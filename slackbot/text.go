@@ -3,6 +3,9 @@ package slackbot
 import (
 	"regexp"
 	"strings"
+	"unicode"
+
+	"github.com/signout-bot/signout-bot/commands"
 )
 
 // userIDPattern is a Slack user ID: U… or, on Enterprise Grid, W….
@@ -35,44 +38,63 @@ func plainText(s string) string {
 	return slackEntities.Replace(s)
 }
 
-// stripMention removes every mention of the bot (<@UBOT> or <@UBOT|name>)
-// from a message's raw text, including mentions that removing others
-// forms ("<@UBOT|<@UBOT>>"). Each pass shrinks the text, so it ends.
+// stripMention removes the mention of the bot (<@UBOT> or <@UBOT|name>)
+// that starts an app_mention's raw text, and any repeats of it right after.
+// A mention of the bot further on stays: where the target goes it is
+// refused (see targetsSelf), and removing it would make the next word of
+// the reason the target.
 func stripMention(text, botUserID string) string {
+	s := strings.TrimSpace(text)
 	if botUserID == "" {
-		return strings.TrimSpace(text)
+		return s
 	}
 	for {
-		out := stripMentionOnce(text, botUserID)
-		if out == text {
-			return strings.TrimSpace(out)
+		n := selfMentionLen(s, botUserID)
+		if n < 0 {
+			return s
 		}
-		text = out
+		s = strings.TrimSpace(s[n:])
 	}
 }
 
-func stripMentionOnce(text, botUserID string) string {
-	var b strings.Builder
-	rest := text
+// selfMentionLen is the length of the mention of the bot that starts s,
+// or -1 if s does not start with one.
+func selfMentionLen(s, botUserID string) int {
 	open := "<@" + botUserID
-	for {
-		i := strings.Index(rest, open)
-		if i < 0 {
-			b.WriteString(rest)
-			break
-		}
-		after := rest[i+len(open):]
-		end := mentionEnd(after)
-		if end < 0 { // "<@UBOTX…" or unterminated: not our mention
-			b.WriteString(rest[:i+len(open)])
-			rest = after
-			continue
-		}
-		b.WriteString(rest[:i])
-		b.WriteByte(' ')
-		rest = after[end:]
+	if botUserID == "" || !strings.HasPrefix(s, open) {
+		return -1
 	}
-	return b.String()
+	end := mentionEnd(s[len(open):])
+	if end < 0 { // "<@UBOTX…" or unterminated: not our mention
+		return -1
+	}
+	return len(open) + end
+}
+
+// selfTargetRefusal answers a command that names the bot as the target.
+const selfTargetRefusal = "That is me, the bot: I can't sign out myself. " +
+	"Give the DingTalk userId or mobile number of the person to sign out."
+
+// targetsSelf reports whether a command, as Slack sent it, has a mention
+// of the bot where the target goes: first in a slash command's text
+// (argsOnly), else right after the command word "signout" or "/signout".
+func targetsSelf(text, botUserID string, argsOnly bool) bool {
+	s := strings.TrimSpace(text)
+	if !argsOnly {
+		end := strings.IndexFunc(s, unicode.IsSpace)
+		if end < 0 || !isSignOutWord(s[:end]) {
+			return false
+		}
+		s = strings.TrimSpace(s[end:])
+	}
+	return selfMentionLen(s, botUserID) >= 0
+}
+
+// isSignOutWord reports whether word is the sign-out command word as
+// commands.Parse reads it.
+func isSignOutWord(word string) bool {
+	w := strings.ToLower(commands.Normalize(word))
+	return w == "signout" || w == "/signout"
 }
 
 // mentionEnd returns the index just after the '>' that closes a mention

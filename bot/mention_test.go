@@ -1,0 +1,171 @@
+package bot_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/signout-bot/signout-bot/audit"
+	"github.com/signout-bot/signout-bot/authz"
+	"github.com/signout-bot/signout-bot/bot"
+	"github.com/signout-bot/signout-bot/commands"
+)
+
+var (
+	selfMention = bot.Mention{Self: true}
+	aliceM      = bot.Mention{UserID: "alice"}
+	bobM        = bot.Mention{UserID: "bob"}
+	outsiderM   = bot.Mention{}
+)
+
+// dingTalkSay sends a DingTalk command with mention data to the engine.
+func (h *harness) dingTalkSay(text string, words int, mentions ...bot.Mention) *recorder {
+	r := newRecorder(text)
+	m := bot.Message{Platform: authz.DingTalk, Invoker: "manager4220", Conversation: "cid1", Text: text,
+		Mentions: mentions, MentionWords: words}
+	h.engine.Handle(context.Background(), m, r)
+	return r
+}
+
+func TestMentionTarget(t *testing.T) {
+	h := newHarness(t)
+	p := h.dingTalkSay("/signout @Alice left the company", 1, selfMention, aliceM).only(t).mustPrompt(t)
+	if p.Target.UserID != "alice" || p.Target.Name != "Alice Liddell" || p.Target.Via != "mention @Alice" {
+		t.Fatalf("prompt %+v", p)
+	}
+	// In a 1:1 chat there need be no mention of the bot.
+	if p := h.dingTalkSay("/signout @Alice left", 1, aliceM).only(t).mustPrompt(t); p.Target.UserID != "alice" {
+		t.Fatalf("prompt %+v", p)
+	}
+}
+
+// TestMentionOutsideDingTalk: an @word in Slack or the console is typed
+// text, whatever mention data comes with it.
+func TestMentionOutsideDingTalk(t *testing.T) {
+	h := newHarness(t)
+	r := newRecorder("slack")
+	h.engine.Handle(context.Background(), bot.Message{Platform: authz.Slack, Invoker: invoker, Conversation: channel,
+		Text: "/signout @signout-bot alice test", Mentions: []bot.Mention{aliceM}, MentionWords: 1}, r)
+	tellOf(t, r.only(t), bot.NoticeError, "@signout-bot: @mentions name a person only in DingTalk")
+}
+
+// TestMentionNotBoundToTarget: every way the mention data could belong to
+// someone other than the target token is refused, and nothing is audited
+// as requested.
+func TestMentionNotBoundToTarget(t *testing.T) {
+	const (
+		notPicked = "@Guest is not a person picked from the @ list. Pick them from the @ list"
+		ambiguous = "is not a person picked from the @ list, or other people are @mentioned too. Mention only the person to sign out"
+	)
+	for _, tc := range []struct {
+		name, text string
+		words      int
+		mentions   []bot.Mention
+		want       string
+	}{
+		// Issue 9 item 1: @Guest typed by hand, 李四 a real mention in the reason.
+		{"typed target, real mention in the reason", "/signout @Guest lost phone, cc @李四", 2, []bot.Mention{selfMention, bobM}, "@Guest " + ambiguous},
+		// The same, with the front end's count too low: the engine counts the text too.
+		{"front end undercounts", "/signout @Guest lost phone, cc @李四", 1, []bot.Mention{selfMention, bobM}, "@Guest " + ambiguous},
+		// A real mention before the command word, removed from Text by the front end.
+		{"real mention stripped before the command", "/signout @Guest lost phone", 2, []bot.Mention{selfMention, bobM}, "@Guest " + ambiguous},
+		{"typed target, no mention data", "/signout @Guest lost phone", 1, []bot.Mention{selfMention}, notPicked},
+		{"no mention data at all", "/signout @Guest lost phone", 0, nil, "@Guest " + ambiguous},
+		{"two real mentions", "/signout @Alice @Bob lost phones", 2, []bot.Mention{selfMention, aliceM, bobM}, "@Alice " + ambiguous},
+		{"target mentioned twice", "/signout @Alice lost phone @Alice", 2, []bot.Mention{aliceM, aliceM}, "@Alice " + ambiguous},
+		{"more entries than words", "/signout @Alice lost phone", 1, []bot.Mention{selfMention, aliceM, bobM}, "@Alice " + ambiguous},
+		{"email in the reason", "/signout @Alice mail bob@example.com", 2, []bot.Mention{selfMention, aliceM}, "@Alice " + ambiguous},
+		{"outsider", "/signout @Guest lost phone", 1, []bot.Mention{selfMention, outsiderM}, "DingTalk gave no userId for @Guest"},
+		// Issue 9 item 4 in DingTalk: the bot's second mention as the target.
+		{"the bot as the target", "/signout @signout-bot alice test", 1, []bot.Mention{selfMention, selfMention}, "@signout-bot is me, the bot: I can't sign out myself"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t)
+			tellOf(t, h.dingTalkSay(tc.text, tc.words, tc.mentions...).only(t), bot.NoticeError, tc.want)
+			if recs := h.records(); len(recs) != 0 {
+				t.Errorf("audited %+v", recs)
+			}
+		})
+	}
+}
+
+// FuzzMentionBinding: whatever the text and mention data, a prompt names
+// either the userId typed in the target position or, for an @mention
+// target, the one entry the mention data has for the text's only @-word;
+// never anyone named only in the reason or in another mention.
+func FuzzMentionBinding(f *testing.F) {
+	f.Add("/signout @Guest lost phone, cc @李四", "!,lisi", 2)
+	f.Add("/signout @张三\u2005lost phone", "!,zhangsan", 1)
+	f.Add("/signout @Alice Wu\u2005 lost phone", "zhangsan", 1)
+	f.Add("/signout @a b", "!,!", 1)
+	f.Add("/signout @a b", ",x", 1)
+	f.Add("/signout alice cc @bob", "bob", 1)
+	f.Add("/signout ＠Ｇｕｅｓｔ x ＠bob", "bob", 1)
+	e := newBareEngine(f)
+	f.Fuzz(func(t *testing.T, text, data string, words int) {
+		var mentions []bot.Mention
+		if data != "" {
+			for _, id := range strings.Split(data, ",") {
+				mentions = append(mentions, bot.Mention{UserID: strings.TrimPrefix(id, "!"), Self: strings.HasPrefix(id, "!")})
+			}
+		}
+		r := newRecorder(text)
+		e.Handle(context.Background(), bot.Message{Platform: authz.DingTalk, Invoker: "manager4220", Conversation: "c",
+			Text: text, Mentions: mentions, MentionWords: words}, r)
+		evs := r.all()
+		if len(evs) != 1 {
+			t.Fatalf("%d events: %s", len(evs), r.dump())
+		}
+		if evs[0].kind != "ask" {
+			return
+		}
+		got := evs[0].prompt.Target.UserID
+		cmd, err := commands.Parse(text, commands.Options{})
+		if err != nil || cmd.Kind != commands.SignOut {
+			t.Fatalf("prompted for %q, which parses as %+v, %v", text, cmd, err)
+		}
+		if cmd.Target.Kind != commands.Mention {
+			if got != cmd.Target.Value {
+				t.Fatalf("target %q, typed %q", got, cmd.Target.Value)
+			}
+			return
+		}
+		var others []string
+		for _, m := range mentions {
+			if !m.Self {
+				others = append(others, m.UserID)
+			}
+		}
+		if n := strings.Count(commands.Normalize(text), "@"); n != 1 || words != 1 || len(others) != 1 || got != others[0] || got == "" {
+			t.Fatalf("%q bound to %q: %d @ in the text, %d reported, mentions %+v", text, got, n, words, mentions)
+		}
+	})
+}
+
+type nopAudit struct{}
+
+func (nopAudit) Write(audit.Record) error { return nil }
+
+// newBareEngine is an engine with no directory and an audit log that keeps
+// nothing, for fuzzing.
+func newBareEngine(tb testing.TB) *bot.Engine {
+	e, err := bot.New(bot.Options{
+		Policy: authz.New(authz.Rules{Invokers: map[string][]string{authz.DingTalk: {"manager4220"}}}),
+		Audit:  nopAudit{}, DryRun: true, TTL: time.Hour, SweepInterval: time.Hour,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := e.Shutdown(ctx); err != nil {
+			tb.Errorf("shutdown: %v", err)
+		}
+	})
+	return e
+}
