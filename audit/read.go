@@ -82,7 +82,7 @@ func read(r io.Reader, name string) ([]Record, error) {
 	if err := sc.Err(); errors.Is(err, bufio.ErrTooLong) {
 		return out, &DamageError{File: name, Line: n + 1, Err: fmt.Errorf("line longer than %d bytes: %w", maxLine, err)}
 	} else if err != nil {
-		return out, fmt.Errorf("audit: read %s: %w", name, err)
+		return out, fmt.Errorf("audit: read: %w", err)
 	}
 	return out, nil
 }
