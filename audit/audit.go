@@ -69,7 +69,7 @@ func Open(path string) (*File, error) {
 func (o opener) openFile(path string) (*File, error) {
 	cur, err := o.open(path)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("audit: open log: %w", err)
 	}
 	return &File{open: o, cur: cur, path: path}, nil
 }
@@ -86,7 +86,8 @@ func (f *File) PartialTail() *PartialTail {
 var ErrClosed = errors.New("audit: log is closed")
 
 // Write appends r as one line and syncs it to disk. Time is set if zero.
-// A record is never half-counted: an error means it is not in the file.
+// A record is never half-counted: an error means it is not in the file
+// (for a regular file; a device or pipe cannot take bytes back).
 func (f *File) Write(r Record) error {
 	if r.Time.IsZero() {
 		r.Time = time.Now().UTC()
@@ -167,9 +168,12 @@ func (f *File) Reopen() error {
 		nf.w.Close()
 		return ErrClosed
 	}
-	err = f.closeCurrent()
+	old := f.closeCurrent()
 	f.cur, f.dirty = nf, false
-	return err
+	if old != nil {
+		return fmt.Errorf("audit: reopened, but closing the old file: %w", old)
+	}
+	return nil
 }
 
 // Close syncs and closes the log. Later writes fail with ErrClosed.

@@ -52,20 +52,20 @@ type opened struct {
 func (o opener) open(path string) (opened, error) {
 	f, created, err := openForAppend(path)
 	if err != nil {
-		return opened{}, fmt.Errorf("audit: open log: %w", err)
+		return opened{}, err
 	}
 	if created {
 		// The file's name must be as durable as the records synced into it.
 		if err := o.syncDirOf(path); err != nil {
 			f.Close()
 			os.Remove(path) // so the next open creates it again, and syncs again
-			return opened{}, fmt.Errorf("audit: open log: sync directory of %s: %w", path, err)
+			return opened{}, fmt.Errorf("sync directory of %s: %w", path, err)
 		}
 	}
 	fi, err := f.Stat()
 	if err != nil {
 		f.Close()
-		return opened{}, fmt.Errorf("audit: open log: %w", err)
+		return opened{}, err
 	}
 	op := opened{size: fi.Size(), regular: fi.Mode().IsRegular()}
 	if op.regular && op.size > 0 {
@@ -123,36 +123,60 @@ func syncDir(dir string) error {
 // last newline.
 const tailChunk = 64 << 10
 
+// ErrNotPartialRecord is why Open refuses a file whose unterminated tail
+// cannot be the start of a record: not '{', or longer than any record. It
+// is more likely the wrong file than a log, and is not truncated.
+var ErrNotPartialRecord = errors.New("ends in a line that is not part of an audit record; not truncating it")
+
 // cutPartialTail truncates a log that does not end in a newline back to
 // its last newline. w is open for writing only, so the end is read through
 // a second handle, checked to be the same file.
 func cutPartialTail(w *os.File, path string, fi os.FileInfo) (*PartialTail, error) {
 	r, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("audit: open log: check the end of %s: %w", path, err)
+		return nil, fmt.Errorf("check the end of %s: %w", path, err)
 	}
 	defer r.Close()
 	if rfi, err := r.Stat(); err != nil || !os.SameFile(fi, rfi) {
-		return nil, fmt.Errorf("audit: open log: %s was replaced while being opened", path)
+		return nil, fmt.Errorf("%s was replaced while being opened", path)
 	}
-	end, err := lastLineEnd(r, fi.Size())
+	size := fi.Size()
+	end, err := lastLineEnd(r, size)
 	if err != nil {
-		return nil, fmt.Errorf("audit: open log: check the end of %s: %w", path, err)
+		return nil, fmt.Errorf("check the end of %s: %w", path, err)
 	}
-	if end == fi.Size() {
+	if end == size {
 		return nil, nil
 	}
-	if err := errors.Join(w.Truncate(end), w.Sync()); err != nil {
-		return nil, fmt.Errorf("audit: open log: %s ends in an incomplete record that could not be removed: %w", path, err)
+	if !startsRecord(r, end) {
+		return nil, fmt.Errorf("%s %w", path, ErrNotPartialRecord)
 	}
-	return &PartialTail{File: path, Offset: end, Bytes: fi.Size() - end}, nil
+	if err := errors.Join(w.Truncate(end), w.Sync()); err != nil {
+		return nil, fmt.Errorf("%s ends in an incomplete record that could not be removed: %w", path, err)
+	}
+	return &PartialTail{File: path, Offset: end, Bytes: size - end}, nil
+}
+
+// startsRecord says whether the line at off (-1: none found) begins as
+// every record does.
+func startsRecord(r io.ReaderAt, off int64) bool {
+	first := make([]byte, 1)
+	if off < 0 {
+		return false
+	}
+	_, err := r.ReadAt(first, off)
+	return err == nil && first[0] == '{'
 }
 
 // lastLineEnd is the offset just past the last newline in the first size
-// bytes of r, or 0 if there is none.
+// bytes of r, 0 if there is none, or -1 if there is none in the last
+// maxLine bytes, more than a record can be.
 func lastLineEnd(r io.ReaderAt, size int64) (int64, error) {
 	buf := make([]byte, tailChunk)
 	for end := size; end > 0; {
+		if size-end >= maxLine {
+			return -1, nil
+		}
 		start := max(0, end-tailChunk)
 		chunk := buf[:end-start]
 		if _, err := r.ReadAt(chunk, start); err != nil {

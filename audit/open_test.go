@@ -23,7 +23,7 @@ func TestOpenCutsPartialTail(t *testing.T) {
 		"half a record":            {twoRecords, `{"time":"2026-01-01T00:00:02Z","event":"succ`},
 		"a whole record, no \\n":   {twoRecords, `{"event":"succeeded","platform":"slack","invoker":"U1","target":"alice","reason":"r"}`},
 		"no newline at all":        {"", `{"event":"requ`},
-		"tail longer than a chunk": {twoRecords, strings.Repeat("x", 3*tailChunk+17)},
+		"tail longer than a chunk": {twoRecords, `{"reason":"` + strings.Repeat("x", 3*tailChunk+17)},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -47,6 +47,30 @@ func TestOpenCutsPartialTail(t *testing.T) {
 			recs := readLines(t, path)
 			if len(recs) != strings.Count(c.good, "\n")+1 || recs[len(recs)-1].Event != Expired {
 				t.Fatalf("records %+v", recs)
+			}
+		})
+	}
+}
+
+// A tail that cannot be part of a record means the wrong file: Open
+// refuses it and changes nothing.
+func TestOpenRefusesNonRecordTail(t *testing.T) {
+	cases := map[string]string{
+		"not a record":       twoRecords + "hello",
+		"longer than a line": twoRecords + `{"reason":"` + strings.Repeat("x", maxLine),
+		"a binary":           string(bytes.Repeat([]byte{0x7f, 'E', 'L', 'F', 0}, 1000)),
+	}
+	for name, content := range cases {
+		t.Run(name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "audit.jsonl")
+			if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := Open(path); !errors.Is(err, ErrNotPartialRecord) {
+				t.Fatalf("open: %v", err)
+			}
+			if raw := contents(t, path); string(raw) != content {
+				t.Fatal("refused file changed")
 			}
 		})
 	}
