@@ -157,16 +157,19 @@ func (f *File) repair() error {
 // Reopen closes the file and opens its path again, for rotation: rename
 // the file, then have the process call Reopen (on SIGHUP). Records written
 // in between land in the renamed file; none is lost.
+//
+// The lock is held while opening: when the path is still the current file,
+// its tail is checked, and a write in flight must not look like a partial
+// record.
 func (f *File) Reopen() error {
-	nf, err := f.open.open(f.path)
-	if err != nil {
-		return fmt.Errorf("audit: reopen: %w", err)
-	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.closed {
-		nf.w.Close()
 		return ErrClosed
+	}
+	nf, err := f.open.open(f.path)
+	if err != nil {
+		return fmt.Errorf("audit: reopen: %w", err)
 	}
 	old := f.closeCurrent()
 	f.cur, f.dirty = nf, false

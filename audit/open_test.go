@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 )
@@ -260,4 +261,40 @@ func realShortWrite(t *testing.T, dir string) {
 	}
 	mustWrite(t, f, Cancelled)
 	wantEvents(t, path, Requested, Cancelled)
+}
+
+// A SIGHUP without a rotation reopens the same file while records are
+// being written: none of them may be taken for a partial tail and cut.
+func TestReopenSameFileDuringWrites(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "audit.jsonl")
+	f, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	const writers, each = 4, 50
+	var wg sync.WaitGroup
+	for range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range each {
+				if err := f.Write(Record{Event: Requested, Reason: strings.Repeat("r", 2000)}); err != nil {
+					t.Error(err)
+				}
+			}
+		}()
+	}
+	for range 50 {
+		if err := f.Reopen(); err != nil {
+			t.Fatal(err)
+		}
+		if p := f.PartialTail(); p != nil {
+			t.Fatalf("a record in flight was cut: %+v", p)
+		}
+	}
+	wg.Wait()
+	if recs := readLines(t, path); len(recs) != writers*each {
+		t.Fatalf("%d records, want %d", len(recs), writers*each)
+	}
 }
