@@ -287,10 +287,12 @@ func TestReopenSameFileDuringWrites(t *testing.T) {
 	}
 	for range 50 {
 		if err := f.Reopen(); err != nil {
-			t.Fatal(err)
+			t.Error(err)
+			break
 		}
 		if p := f.PartialTail(); p != nil {
-			t.Fatalf("a record in flight was cut: %+v", p)
+			t.Errorf("a record in flight was cut: %+v", p)
+			break
 		}
 	}
 	wg.Wait()
