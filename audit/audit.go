@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"sync"
 	"time"
 )
@@ -43,33 +42,52 @@ type Record struct {
 	DingTalkRequestID string `json:"requestid,omitempty"`
 }
 
-// File is an append-only audit log. Safe for concurrent use.
+// File is an append-only audit log. Safe for concurrent use. It is the
+// only writer of its file (each replica has its own audit.file).
+//
+// A write that fails or is cut short is rolled back: the file is truncated
+// to its size before the write, so it holds only whole records and the next
+// one starts on a clean line. If the rollback fails too, the file is dirty
+// and every later Write first retries it, failing until it succeeds.
 type File struct {
-	mu   sync.Mutex
-	w    syncWriter
-	err  error // sticky close error
-	path string
+	mu     sync.Mutex
+	open   opener
+	cur    opened
+	dirty  bool // holds part of a failed write past cur.size
+	closed bool
+	err    error // sticky close error
+	path   string
 }
 
-type syncWriter interface {
-	io.WriteCloser
-	Sync() error
-}
-
-// Open opens path for append, creating it (mode 0600) if needed.
+// Open opens path for append, creating it (mode 0600, directory synced)
+// if needed. A log that ends in an incomplete line (a write cut off in an
+// earlier run) is truncated back to its last newline; PartialTail says so.
 func Open(path string) (*File, error) {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+	return opener{}.openFile(path)
+}
+
+func (o opener) openFile(path string) (*File, error) {
+	cur, err := o.open(path)
 	if err != nil {
 		return nil, fmt.Errorf("audit: open log: %w", err)
 	}
-	return &File{w: f, path: path}, nil
+	return &File{open: o, cur: cur, path: path}, nil
+}
+
+// PartialTail reports the incomplete last line that the latest Open or
+// Reopen cut off, or nil. The caller should log it as a warning.
+func (f *File) PartialTail() *PartialTail {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.cur.tail
 }
 
 // ErrClosed is returned by Write after Close.
 var ErrClosed = errors.New("audit: log is closed")
 
 // Write appends r as one line and syncs it to disk. Time is set if zero.
-// A record is never half-counted: an error means it may not be on disk.
+// A record is never half-counted: an error means it is not in the file
+// (for a regular file; a device or pipe cannot take bytes back).
 func (f *File) Write(r Record) error {
 	if r.Time.IsZero() {
 		r.Time = time.Now().UTC()
@@ -82,45 +100,97 @@ func (f *File) Write(r Record) error {
 
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if f.w == nil {
+	if f.closed {
 		return ErrClosed
 	}
-	if _, err := f.w.Write(line); err != nil {
+	if err := f.repair(); err != nil {
+		return err
+	}
+	if err := f.append(line); err != nil {
+		return f.rollback(err)
+	}
+	f.cur.size += int64(len(line))
+	return nil
+}
+
+func (f *File) append(line []byte) error {
+	n, err := f.cur.w.Write(line)
+	if err == nil && n < len(line) {
+		err = io.ErrShortWrite
+	}
+	if err != nil {
 		return fmt.Errorf("audit: write %s: %w", f.path, err)
 	}
-	if err := f.w.Sync(); err != nil {
+	if err := f.cur.w.Sync(); err != nil {
 		return fmt.Errorf("audit: sync %s: %w", f.path, err)
 	}
+	return nil
+}
+
+// rollback truncates the file back to its last whole record after a failed
+// write, and returns the write's error, with the rollback's if that failed
+// too. Only a regular file can be rolled back; a device or pipe cannot.
+func (f *File) rollback(writeErr error) error {
+	if !f.cur.regular {
+		return writeErr
+	}
+	if err := errors.Join(f.cur.w.Truncate(f.cur.size), f.cur.w.Sync()); err != nil {
+		f.dirty = true
+		return errors.Join(writeErr, fmt.Errorf("audit: %s holds part of the failed record and will be repaired before the next one: %w", f.path, err))
+	}
+	return writeErr
+}
+
+// repair removes what a failed write and a failed rollback left behind.
+// The next write's sync makes the truncation durable.
+func (f *File) repair() error {
+	if !f.dirty {
+		return nil
+	}
+	if err := f.cur.w.Truncate(f.cur.size); err != nil {
+		return fmt.Errorf("audit: %s still holds part of an earlier failed record, which could not be removed; nothing was written: %w", f.path, err)
+	}
+	f.dirty = false
 	return nil
 }
 
 // Reopen closes the file and opens its path again, for rotation: rename
 // the file, then have the process call Reopen (on SIGHUP). Records written
 // in between land in the renamed file; none is lost.
+//
+// The lock is held while opening: when the path is still the current file,
+// its tail is checked, and a write in flight must not look like a partial
+// record.
 func (f *File) Reopen() error {
-	nf, err := os.OpenFile(f.path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.closed {
+		return ErrClosed
+	}
+	nf, err := f.open.open(f.path)
 	if err != nil {
 		return fmt.Errorf("audit: reopen: %w", err)
 	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.w == nil {
-		nf.Close()
-		return ErrClosed
+	old := f.closeCurrent()
+	f.cur, f.dirty = nf, false
+	if old != nil {
+		return fmt.Errorf("audit: reopened, but closing the old file: %w", old)
 	}
-	old := f.w
-	f.w = nf
-	return errors.Join(old.Sync(), old.Close())
+	return nil
 }
 
 // Close syncs and closes the log. Later writes fail with ErrClosed.
 func (f *File) Close() error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if f.w == nil {
+	if f.closed {
 		return f.err
 	}
-	err := errors.Join(f.w.Sync(), f.w.Close())
-	f.w, f.err = nil, err
-	return err
+	f.err, f.closed = f.closeCurrent(), true
+	return f.err
+}
+
+// closeCurrent closes the current file, removing any partial record first.
+func (f *File) closeCurrent() error {
+	return errors.Join(f.repair(), f.cur.w.Sync(), f.cur.w.Close())
 }
