@@ -62,6 +62,7 @@ func newApp(cfg *config.Config, withConsole bool, stdin io.Reader, stdout, stder
 	if a.audit, err = audit.Open(cfg.Audit.File); err != nil {
 		return nil, err
 	}
+	a.warnPartialTail()
 	var dt *dingtalk.Client
 	if cfg.DingTalk.Configured() {
 		dt, err = dingtalk.New(dingtalk.Config{
@@ -165,10 +166,20 @@ func consoleBanner(cfg *config.Config, dingtalkOn bool) string {
 // reopenAudit follows a rotated audit log (SIGHUP, see deploy/).
 func (a *app) reopenAudit() {
 	if err := a.audit.Reopen(); err != nil {
-		a.log.Error("audit log could not be reopened; still writing to the old file", "err", err)
+		a.log.Error("audit log could not be reopened", "err", err)
 		return
 	}
+	a.warnPartialTail()
 	a.log.Info("audit log reopened", "file", a.cfg.Audit.File)
+}
+
+// warnPartialTail reports a record cut off because a write never finished
+// (the process died mid-write): it was never acknowledged to anyone.
+func (a *app) warnPartialTail() {
+	if p := a.audit.PartialTail(); p != nil {
+		a.log.Warn("audit log ended in an incomplete record (a write that never finished); it was cut off",
+			"file", p.File, "offset", p.Offset, "bytes", p.Bytes)
+	}
 }
 
 // run serves until a signal, the console's end of input, or a fatal
