@@ -452,3 +452,29 @@ func TestTakenOperationsPortDoesNotStopTheBot(t *testing.T) {
 		t.Fatalf("exit %d; stderr %s", rc, p.stderr)
 	}
 }
+
+// A record cut short by a crash is removed at start-up, loudly, and the
+// next record starts on a clean line.
+func TestPartialAuditTailIsCutAtStartup(t *testing.T) {
+	dir := t.TempDir()
+	log := filepath.Join(dir, "audit.jsonl")
+	whole := `{"time":"2026-12-01T00:00:00Z","event":"requested","platform":"console","invoker":"local","target":"bob","reason":"x"}` + "\n"
+	if err := os.WriteFile(log, []byte(whole+`{"time":"2026-12-01T00:00:01Z","ev`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg := writeConfig(t, dir, "dry_run: true\naudit:\n  file: "+log+"\nhttp:\n  listen: \"\"\n")
+	p := start(t, dir, nil, "-console", "-config", cfg)
+	p.send("/signout alice lost phone")
+	p.expect(`confirm [A-Z0-9]+`)
+	p.stdin.Close()
+	if rc := p.wait(); rc != 0 {
+		t.Fatalf("exit %d", rc)
+	}
+	if !strings.Contains(p.stderr.String(), "incomplete record") {
+		t.Fatalf("no warning about the cut record: %s", p.stderr)
+	}
+	recs := auditEvents(t, log)
+	if len(recs) < 2 || recs[0].Target != "bob" || recs[1].Target != "alice" {
+		t.Fatalf("records after the cut: %+v", recs)
+	}
+}
