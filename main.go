@@ -30,17 +30,23 @@ type flags struct {
 	check     bool
 	console   bool
 	verbose   bool
+	version   bool
 }
 
 func parseFlags(args []string, stderr io.Writer) (flags, error) {
 	var f flags
 	fs := flag.NewFlagSet("signout-bot", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(io.Discard) // run prints the one error line; -h gets the usage below
 	fs.StringVar(&f.config, "config", "config.yaml", "configuration file")
 	fs.BoolVar(&f.check, "check", false, "validate the configuration and exit")
 	fs.BoolVar(&f.console, "console", false, "chat with the bot in this terminal, as the local admin")
 	fs.BoolVar(&f.verbose, "verbose", false, "with -console: log at log.level instead of only warnings and errors")
+	fs.BoolVar(&f.version, "version", false, "print the version and exit")
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(stderr)
+			fs.Usage()
+		}
 		return f, err
 	}
 	if fs.NArg() > 0 {
@@ -57,24 +63,20 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}
-		fmt.Fprintln(stderr, "signout-bot:", err)
+		fmt.Fprintf(stderr, "signout-bot: %v; run signout-bot -h for usage\n", err)
 		return 2
+	}
+	if f.version {
+		fmt.Fprintln(stdout, version())
+		return 0
+	}
+	if f.check {
+		return check(f.config, stdout, stderr)
 	}
 	cfg, err := loadConfig(f)
 	if err != nil {
-		var p config.Problems
-		if errors.As(err, &p) {
-			for _, line := range p {
-				fmt.Fprintln(stderr, line)
-			}
-		} else {
-			fmt.Fprintln(stderr, err)
-		}
+		printConfigError(stderr, err)
 		return 1
-	}
-	if f.check {
-		fmt.Fprintln(stdout, "config OK")
-		return 0
 	}
 	if !f.console && !cfg.Slack.On() && !cfg.DingTalk.StreamOn() {
 		fmt.Fprintln(stderr, "signout-bot: nothing to do: neither slack nor dingtalk.stream is enabled (use -console to chat locally)")
@@ -89,6 +91,32 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return 1
 	}
 	return a.run(ctx)
+}
+
+// check is -check: every problem and warning, one line each; exit 1 on a problem.
+func check(path string, stdout, stderr io.Writer) int {
+	warnings, err := config.Check(path)
+	if err != nil {
+		printConfigError(stderr, err)
+	}
+	for _, w := range warnings {
+		fmt.Fprintln(stderr, w)
+	}
+	if err != nil {
+		return 1
+	}
+	fmt.Fprintln(stdout, "config OK")
+	return 0
+}
+
+func printConfigError(stderr io.Writer, err error) {
+	var p config.Problems
+	if !errors.As(err, &p) {
+		p = config.Problems{err.Error()}
+	}
+	for _, line := range p {
+		fmt.Fprintln(stderr, line)
+	}
 }
 
 // loadConfig reads the config file. The console without an explicit

@@ -297,13 +297,18 @@ http:
 
 func TestCheck(t *testing.T) {
 	dir := t.TempDir()
-	bad := writeConfig(t, dir, "slack:\n  app_token: xoxb-secret-value\n  bot_token: ${NOPE_UNSET}\nconfirm:\n  ttl: 0.5s\n")
+	bad := writeConfig(t, dir, "slack:\n  app_token: xoxb-secret-value\n  bot_token: ${NOPE_UNSET}\nconfirm:\n  ttl: nonsense\n")
 	cmd := exec.Command(binary, "-config", bad, "-check")
 	out, err := cmd.CombinedOutput()
 	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
 		t.Fatalf("want exit 1, got %v: %s", err, out)
 	}
-	for _, want := range []string{"slack.app_token: must start with xapp-", "slack.bot_token: environment variable NOPE_UNSET is not set", "confirm.ttl:"} {
+	// every problem at once, the type error included, each line ending in a newline
+	for _, want := range []string{
+		"confirm.ttl: \"nonsense\" is not a duration; write it like 2m or 90s\n",
+		"slack.app_token: must start with xapp-\n",
+		"slack.bot_token: environment variable NOPE_UNSET is not set\n",
+	} {
 		if !strings.Contains(string(out), want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
@@ -312,11 +317,64 @@ func TestCheck(t *testing.T) {
 		t.Fatalf("secret printed:\n%s", out)
 	}
 	good := writeConfig(t, dir, "dry_run: true\n")
-	if out, err := exec.Command(binary, "-config", good, "-check").CombinedOutput(); err != nil {
-		t.Fatalf("valid config: %v %s", err, out)
+	if out, err := exec.Command(binary, "-config", good, "-check").CombinedOutput(); err != nil || string(out) != "config OK\n" {
+		t.Fatalf("valid config: %v %q", err, out)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "audit.jsonl")); err == nil {
 		t.Fatal("-check created the audit log")
+	}
+}
+
+// issue 15 item 5: -check catches what start-up would, and warns without failing.
+func TestCheckAuditDirWarningsAndMissingFile(t *testing.T) {
+	dir := t.TempDir()
+	missingDir := filepath.Join(dir, "missing")
+	cfg := writeConfig(t, dir, "dry_run: true\naudit:\n  file: "+filepath.Join(missingDir, "a.jsonl")+"\n")
+	out, err := exec.Command(binary, "-config", cfg, "-check").CombinedOutput()
+	want := "audit.file: directory " + missingDir + " does not exist; create it or choose another path\n"
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 || string(out) != want {
+		t.Fatalf("want exit 1 and %q, got %v: %q", want, err, out)
+	}
+	if _, err := os.Stat(missingDir); err == nil {
+		t.Fatal("-check created the audit directory")
+	}
+
+	cfg = writeConfig(t, dir, "dry_run: true\ndingtalk:\n  client_id: app\n  client_secret: ${DT_SECRET}\n  corp_id: dingxxxxxxxxxxxx\n")
+	cmd := exec.Command(binary, "-config", cfg, "-check")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "DT_SECRET=s")
+	out, err = cmd.CombinedOutput()
+	want = "warning: authz.dingtalk_users: empty, so nobody can use the bot in DingTalk\n" +
+		"warning: dingtalk.corp_id: \"dingxxxxxxxxxxxx\" is the placeholder from config.example.yaml; put your organisation's CorpId here\n" +
+		"config OK\n"
+	if err != nil || string(out) != want {
+		t.Fatalf("want exit 0 and %q, got %v: %q", want, err, out)
+	}
+
+	cmd = exec.Command(binary, "-check")
+	cmd.Dir = filepath.Join(dir, "empty")
+	_ = os.Mkdir(cmd.Dir, 0o700)
+	out, err = cmd.CombinedOutput()
+	want = "config.yaml: no such file; copy config.example.yaml to config.yaml and edit it\n"
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 || string(out) != want {
+		t.Fatalf("want exit 1 and %q, got %v: %q", want, err, out)
+	}
+}
+
+// issue 15 item 6: -version is one line; an unknown flag is one error line and exit 2.
+func TestVersionAndUnknownFlag(t *testing.T) {
+	out, err := exec.Command(binary, "-version").CombinedOutput()
+	if err != nil || !regexp.MustCompile(`^signout-bot \S+ rev \S+.*, go\d[^\n]*\n$`).Match(out) {
+		t.Fatalf("-version: %v %q", err, out)
+	}
+	out, err = exec.Command(binary, "-bogus").CombinedOutput()
+	want := "signout-bot: flag provided but not defined: -bogus; run signout-bot -h for usage\n"
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 2 || string(out) != want {
+		t.Fatalf("want exit 2 and %q, got %v: %q", want, err, out)
+	}
+	out, err = exec.Command(binary, "-h").CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "-version") || !strings.Contains(string(out), "-check") {
+		t.Fatalf("-h: %v %q", err, out)
 	}
 }
 

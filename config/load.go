@@ -1,9 +1,9 @@
 package config
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"regexp"
 	"strings"
@@ -20,17 +20,50 @@ func (p Problems) Error() string { return strings.Join(p, "\n") }
 const maxFileSize = 1 << 20
 
 // Load reads, expands, decodes and validates the file at path. Any error is
-// either a read error or Problems.
+// a *MissingFileError, another read error, or Problems.
 func Load(path string) (*Config, error) {
-	raw, err := os.ReadFile(path)
+	raw, err := readFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("config: %w", err)
+		return nil, err
 	}
 	return Parse(raw, os.LookupEnv)
 }
 
+// MissingFileError is a config file that does not exist.
+type MissingFileError struct {
+	Path string
+	Err  error
+}
+
+func (e *MissingFileError) Error() string {
+	return fmt.Sprintf("%s: no such file; copy config.example.yaml to %s and edit it", e.Path, e.Path)
+}
+
+func (e *MissingFileError) Unwrap() error { return e.Err }
+
+func readFile(path string) ([]byte, error) {
+	raw, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, &MissingFileError{Path: path, Err: err}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	return raw, nil
+}
+
 // Parse is Load for bytes already read; lookup resolves ${NAME}.
 func Parse(raw []byte, lookup func(string) (string, bool)) (*Config, error) {
+	cfg, p := parse(raw, lookup)
+	if len(p) > 0 {
+		return nil, p
+	}
+	return cfg, nil
+}
+
+// parse returns every problem in raw and the config as far as it could be
+// decoded: nil only when raw is not YAML at all.
+func parse(raw []byte, lookup func(string) (string, bool)) (*Config, Problems) {
 	if len(raw) > maxFileSize {
 		return nil, Problems{fmt.Sprintf("config: file is larger than %d bytes", maxFileSize)}
 	}
@@ -38,31 +71,39 @@ func Parse(raw []byte, lookup func(string) (string, bool)) (*Config, error) {
 	if err := yaml.Unmarshal(raw, &doc); err != nil {
 		return nil, Problems{"config: " + yamlMessage(err)}
 	}
-	missing := map[string]string{}
-	expand(&doc, "", lookup, missing)
+	d := &decoder{origin: map[*yaml.Node]string{}, missing: map[string]envRef{}, bad: map[string]bool{}}
+	expand(&doc, "", lookup, d)
 
 	cfg := &Config{}
-	if err := decode(raw, &doc, cfg); err != nil {
-		return nil, err
-	}
+	d.document(&doc, cfg)
 	cfg.Slack.present = sectionPresent(&doc, "slack")
 	cfg.applyDefaults()
-	if p := cfg.validate(missing); len(p) > 0 {
-		return nil, p
-	}
-	return cfg, nil
+	return cfg, append(d.p, cfg.validate(d.missing, d.bad)...)
 }
 
-var envRef = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)\}`)
+// envRef is a ${NAME} that gave a key no value.
+type envRef struct {
+	name string
+	set  bool // set but empty, rather than unset
+}
 
-// expand replaces ${NAME} in scalar values in place, recording for each key
-// path the variables that were not set. Only values are expanded, never keys,
+func (r envRef) problem() string {
+	if r.set {
+		return fmt.Sprintf("environment variable %s is set but empty", r.name)
+	}
+	return fmt.Sprintf("environment variable %s is not set", r.name)
+}
+
+var envRefRE = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)\}`)
+
+// expand replaces ${NAME} in scalar values in place, recording each
+// expanded scalar's text and, for each key path, a variable that was unset or empty. Only values are expanded, never keys,
 // and the result stays one scalar: an environment value can't inject YAML.
-func expand(n *yaml.Node, path string, lookup func(string) (string, bool), missing map[string]string) {
+func expand(n *yaml.Node, path string, lookup func(string) (string, bool), d *decoder) {
 	switch n.Kind {
 	case yaml.DocumentNode, yaml.SequenceNode:
 		for _, c := range n.Content {
-			expand(c, path, lookup, missing)
+			expand(c, path, lookup, d)
 		}
 	case yaml.MappingNode:
 		for i := 0; i+1 < len(n.Content); i += 2 {
@@ -70,18 +111,19 @@ func expand(n *yaml.Node, path string, lookup func(string) (string, bool), missi
 			if path != "" {
 				key = path + "." + key
 			}
-			expand(n.Content[i+1], key, lookup, missing)
+			expand(n.Content[i+1], key, lookup, d)
 		}
 	case yaml.ScalarNode:
 		if !strings.Contains(n.Value, "${") {
 			return
 		}
 		plain := n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle|yaml.LiteralStyle|yaml.FoldedStyle) == 0
-		n.Value = envRef.ReplaceAllStringFunc(n.Value, func(ref string) string {
-			name := envRef.FindStringSubmatch(ref)[1]
+		d.origin[n] = n.Value
+		n.Value = envRefRE.ReplaceAllStringFunc(n.Value, func(ref string) string {
+			name := envRefRE.FindStringSubmatch(ref)[1]
 			v, ok := lookup(name)
 			if !ok || v == "" {
-				missing[path] = name
+				d.missing[path] = envRef{name: name, set: ok}
 			}
 			return v
 		})
@@ -104,53 +146,6 @@ func scalarTag(v string, plain bool) string {
 		}
 	}
 	return "!!str"
-}
-
-// decode fills cfg from the expanded document. Unknown keys are found on the
-// raw text, so that their line numbers are the ones the operator sees.
-func decode(raw []byte, doc *yaml.Node, cfg *Config) error {
-	if doc.Kind == 0 || len(doc.Content) == 0 {
-		return nil // empty file: all defaults
-	}
-	var p Problems
-	strict := yaml.NewDecoder(bytes.NewReader(raw))
-	strict.KnownFields(true)
-	var scratch Config
-	for _, e := range typeErrors(strict.Decode(&scratch)) {
-		if strings.Contains(e, " not found in type ") {
-			p = append(p, "config: "+unknownKey(e))
-		}
-	}
-	for _, e := range typeErrors(doc.Decode(cfg)) {
-		p = append(p, "config: "+e)
-	}
-	if len(p) > 0 {
-		return p
-	}
-	return nil
-}
-
-func typeErrors(err error) []string {
-	if err == nil {
-		return nil
-	}
-	var te *yaml.TypeError
-	if errors.As(err, &te) {
-		return te.Errors
-	}
-	return []string{yamlMessage(err)}
-}
-
-var notFound = regexp.MustCompile(`^(line \d+): field (\S+) not found in type config\.(\w+)$`)
-
-// unknownKey turns yaml's "line 3: field foo not found in type config.SlackConfig"
-// into "line 3: unknown key "foo"".
-func unknownKey(e string) string {
-	m := notFound.FindStringSubmatch(e)
-	if m == nil {
-		return e
-	}
-	return fmt.Sprintf("%s: unknown key %q", m[1], m[2])
 }
 
 func sectionPresent(doc *yaml.Node, key string) bool {

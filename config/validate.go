@@ -18,15 +18,34 @@ var (
 	locale         = regexp.MustCompile(`^[a-z]{2}_[A-Z]{2}$`)
 )
 
-// validator collects problems; a key whose ${VAR} was unset reports that
-// instead of the format problem it causes.
+// validator collects problems; a key whose ${VAR} was unset or empty reports
+// that instead of the format problem it causes, and a key whose value had the
+// wrong type (already reported) reports nothing more.
 type validator struct {
-	missing map[string]string
+	missing map[string]envRef
+	bad     map[string]bool
 	p       Problems
 }
 
 func (v *validator) add(key, format string, args ...any) {
+	if v.badKey(key) {
+		return
+	}
 	v.p = append(v.p, key+": "+fmt.Sprintf(format, args...))
+}
+
+// badKey reports whether key or a section or list holding it had a type problem.
+func (v *validator) badKey(key string) bool {
+	for k := key; ; {
+		if v.bad[k] {
+			return true
+		}
+		i := strings.LastIndexAny(k, ".[")
+		if i < 0 {
+			return false
+		}
+		k = k[:i]
+	}
 }
 
 // required reports an empty value, naming the unset variable when that is why.
@@ -34,8 +53,8 @@ func (v *validator) required(key, value, why string) bool {
 	if value != "" {
 		return true
 	}
-	if name, ok := v.missing[key]; ok {
-		v.add(key, "environment variable %s is not set", name)
+	if ref, ok := v.missing[key]; ok {
+		v.add(key, "%s", ref.problem())
 	} else {
 		v.add(key, "required %s", why)
 	}
@@ -63,8 +82,8 @@ func (v *validator) ids(key string, ids []string, re *regexp.Regexp, what string
 	}
 }
 
-func (c *Config) validate(missing map[string]string) Problems {
-	v := &validator{missing: missing}
+func (c *Config) validate(missing map[string]envRef, bad map[string]bool) Problems {
+	v := &validator{missing: missing, bad: bad}
 	c.validateSlack(v)
 	c.validateDingTalk(v)
 	v.ids("authz.dingtalk_users", c.Authz.DingTalkUsers, dingTalkUserID, "DingTalk userId")
