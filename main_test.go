@@ -445,8 +445,8 @@ audit:
 http:
   listen: %s
 `, fakedingtalk.ClientID, fakedingtalk.ClientSecret, api.URL(), api.URL(), auditPath, addr))
-	p := start(t, dir, nil, "-console", "-config", cfg)
-	p.expect(`dry run`)
+	p := start(t, dir, nil, "-console", "-verbose", "-config", cfg) // -verbose: the test waits for info lines
+	p.expect(`DRY RUN`)
 	p.send("/signout alice lost phone")
 	p.expect(`confirm [A-Z0-9]+`)
 
