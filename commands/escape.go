@@ -7,6 +7,8 @@ package commands
 // removes each sequence whole, as a terminal (ECMA-48, xterm) reads it:
 //
 //   - ESC, intermediates 0x20-0x2F, a final byte 0x30-0x7E ("ESC 7", "ESC ( B")
+//   - SS2, SS3 (ESC N, ESC O, U+008E, U+008F) and the character they shift:
+//     a console's arrow keys in application mode send ESC O A
 //   - CSI: ESC [ or U+009B, parameters and intermediates 0x20-0x3F, a final byte 0x40-0x7E
 //   - OSC (ESC ] or U+009D), DCS (ESC P, U+0090), SOS (ESC X, U+0098),
 //     PM (ESC ^, U+009E), APC (ESC _, U+009F): everything up to the string
@@ -23,6 +25,7 @@ const (
 	seqEscape                       // after ESC
 	seqEscInter                     // after ESC and intermediates, before the final byte
 	seqCSI                          // in a control sequence, before the final byte
+	seqSingleShift                  // after SS2 or SS3, before the character they shift
 	seqString                       // in the payload of OSC, DCS, SOS, PM or APC
 	seqStringEscape                 // after an ESC in a payload: ST if "\" follows
 )
@@ -54,6 +57,8 @@ func (sc *sequenceScanner) scan(r rune) (inSeq, started bool) {
 			sc.state = seqCSI
 		case r == ']' || r == 'P' || r == 'X' || r == '^' || r == '_':
 			sc.startString(r == ']')
+		case r == 'N' || r == 'O':
+			sc.state = seqSingleShift
 		case 0x20 <= r && r <= 0x2f:
 			sc.state = seqEscInter
 		case 0x30 <= r && r <= 0x7e:
@@ -77,6 +82,11 @@ func (sc *sequenceScanner) scan(r rune) (inSeq, started bool) {
 		default:
 			return sc.abort(r)
 		}
+	case seqSingleShift:
+		if r < 0x20 || r == 0x7f || 0x80 <= r && r <= 0x9f {
+			return sc.abort(r)
+		}
+		sc.state = seqGround
 	case seqString:
 		switch {
 		case r == esc:
@@ -110,6 +120,8 @@ func (sc *sequenceScanner) scanGround(r rune) (inSeq, started bool) {
 		sc.state = seqEscape
 	case c1CSI:
 		sc.state = seqCSI
+	case 0x8e, 0x8f: // SS2, SS3
+		sc.state = seqSingleShift
 	case c1OSC:
 		sc.startString(true)
 	case 0x90, 0x98, 0x9e, 0x9f: // DCS, SOS, PM, APC

@@ -204,6 +204,8 @@ var parseCases = []parseCase{
 	{name: "DCS payload", line: "/signout alice a\x1bPq#0;2;0;0;0\x1b\\b", opt: required, want: userID("alice", "ab")},
 	{name: "APC PM SOS", line: "/signout alice a\x1b_x y\x1b\\b\x1b^z\x1b\\c\x1bXw\u009cd", opt: required, want: userID("alice", "abcd")},
 	{name: "console arrow keys", line: "/signout alice lost\x1b[D\x1b[D\x1b[A phone", opt: required, want: userID("alice", "lost phone")},
+	{name: "arrow keys in application mode", line: "/signout alice lost\x1bOD\x1bOA phone\u008fB", opt: required, want: userID("alice", "lost phone")},
+	{name: "function key", line: "/signout alice lost\x1b[15~\x1bOP phone", opt: required, want: userID("alice", "lost phone")},
 	{name: "two-byte escapes", line: "/signout alice a\x1b7b\x1b(Bc\x1bMd", opt: required, want: userID("alice", "abcd")},
 	{name: "only escapes as reason", line: "/signout alice \x1b[31m\x1b]0;t\x07", opt: required, wantErr: "missing reason: say why, e.g. /signout alice lost phone"},
 	{name: "arrow key in userId", line: "/signout ali\x1b[Dce lost", opt: required, wantErr: `the user "alice" contains an invisible character (U+001B): type it again`},
@@ -319,6 +321,29 @@ func TestNormalize(t *testing.T) {
 		{"a \u202e b", "a b"},
 		{"\xff", "\ufffd"},
 		{"张三", "张三"},
+		{"\x1b[31mRED\x1b[0m", "RED"},
+		{"a\x1b[1;31;42mb", "ab"},
+		{"a\x1b[?25lb\x1b[2 qc", "abc"}, // private parameters, an intermediate
+		{"a\u009b31mb", "ab"},           // 8-bit CSI
+		{"a\x1b]0;title\x07b", "ab"},    // OSC ended by BEL
+		{"a\x1b]2;title\x1b\\b", "ab"},  // OSC ended by ST
+		{"a\u009d0;title\u009cb", "ab"}, // 8-bit OSC and ST
+		{"a\x1b]0;title", "a"},          // OSC never ended
+		{"a\x1bPpayload", "a"},          // DCS never ended
+		{"a\x1b]0;t\x1b[31mb", "ab"},    // ESC ends the OSC and starts a CSI
+		{"a\x1b]0;t\x18b", "ab"},        // CAN cancels it
+		{"a\x1bP1$r0m\x1b\\b", "ab"},    // DCS
+		{"a\x1bXsos\u009cb\x1b^pm\x1b\\c\x1b_apc\x1b\\d", "abcd"},
+		{"a\u0090dcs\u009cb\u0098sos\u009cc\u009epm\u009cd\u009fapc\u009ce", "abcde"},
+		{"a\x1b[Db\x1b[Ac\x1bODd", "abcd"},      // arrow keys
+		{"a\x1b7b\x1b8c\x1b(Bd\x1bce", "abcde"}, // two-byte escapes
+		{"a\x1b\x1b[0mb", "ab"},                 // ESC ESC
+		{"a\x1b[3\x1b[0mb", "ab"},               // ESC inside a CSI starts another
+		{"a\x1b[31", "a"},                       // CSI never ended
+		{"a\x1b", "a"},
+		{"a \x1b[0m b", "a b"},
+		{"a\x1b[31m中", "a中"},
+		{"a\x1b[3中b", "a中b"}, // not part of a CSI: ends it
 	}
 	for _, tc := range tests {
 		if got := Normalize(tc.in); got != tc.want {
