@@ -389,3 +389,41 @@ func TestUsageFitsAPhone(t *testing.T) {
 		t.Errorf("Parse(%q) = %+v, %v", ex, cmd, err)
 	}
 }
+
+// TestPhoneForms checks that every form PhoneForms lists is recognised as
+// it says, and that its refusals are refusals.
+func TestPhoneForms(t *testing.T) {
+	const cn, uk = "13800138000", "+442079460958"
+	forms := []struct{ typed, value string }{
+		{"13800138000", cn}, {"138-0013-8000", cn}, {"8613800138000", cn}, {"008613800138000", cn},
+		{"+8613800138000", cn}, {"+86-138-0013-8000", cn}, {"(+86)13800138000", cn},
+		{"+442079460958", uk}, {"+44-20-7946-0958", uk},
+		{"138 0013 8000", cn}, {"+86 13800138000", cn}, {"+86 138 0013 8000", cn},
+		{"+1 415 555 2671", "+14155552671"}, {"+852 9123 4567", "+85291234567"},
+		{"+44 2079460958", uk}, {`"+44 20 7946 0958"`, uk},
+	}
+	for _, f := range forms {
+		if !strings.Contains(PhoneForms, f.typed) {
+			t.Errorf("PhoneForms doesn't list %s", f.typed)
+		}
+		input := strings.Trim(f.typed, `"`)
+		want := mobile(f.value, input, "lost phone")
+		if got, err := Parse("/signout "+f.typed+" lost phone", required); err != nil || got != want {
+			t.Errorf("%s: got %+v, %v; want %+v", f.typed, got, err, want)
+		}
+	}
+	for _, line := range []string{"13800138000 2 laptops", `"+44 20 7946 0958" 2 laptops`} {
+		if _, err := Parse("/signout "+line, required); err != nil {
+			t.Errorf("%s: %v", line, err)
+		}
+	}
+	for _, line := range []string{"1500123 2025 laptop stolen", "+86 138 0013 8000 2 laptops", "+442079460958 2 laptops"} {
+		if !strings.Contains(PhoneForms, strings.Fields(line)[0]) {
+			t.Errorf("PhoneForms doesn't mention %s", line)
+		}
+		var se *SyntaxError
+		if got, err := Parse("/signout "+line, required); !errors.As(err, &se) {
+			t.Errorf("%s: got %+v, %v; want it refused", line, got, err)
+		}
+	}
+}

@@ -163,25 +163,24 @@ func parseTel(number, label string) (Target, error) {
 // for the README. The number is only ever made of what was typed in the
 // target position: where a reason that starts with digits could be read
 // as part of the number, the command is refused with how to write it.
-const PhoneForms = `A mobile number is recognised as the user only when written as:
-- one word: 13800138000, 138-0013-8000, 8613800138000,
-  008613800138000, +8613800138000, +86-138-0013-8000, (+86)13800138000,
-  or + and the country code for other countries: +442079460958,
-  +44-20-7946-0958 (7 to 15 digits);
+const PhoneForms = `A mobile number is recognised as the user only when written
+- in one word: 13800138000, 138-0013-8000, 8613800138000,
+  008613800138000, +8613800138000, +86-138-0013-8000, (+86)13800138000;
+  other countries with + and the country code, 7 to 15 digits in all:
+  +442079460958, +44-20-7946-0958;
 - with spaces: 138 0013 8000 (exactly 3, 4 and 4 digits);
   +86 and the 11 digits grouped any way: +86 13800138000, +86 138 0013 8000;
   likewise +1, +65, +852 and +853, whose numbers have a fixed length:
   +1 415 555 2671, +852 9123 4567;
-  other countries: + and the country code, a space, and the rest in one
-  word: +44 2079460958;
+  other countries: + and the country code, a space, and the rest of the
+  number in one word: +44 2079460958;
 - in quotes, or as a Slack phone link, grouped any way: "+44 20 7946 0958".
-After a number written with spaces, the reason must not start with a group
-of digits ("+86 138 0013 8000 2 laptops" is refused: write
-+8613800138000 2 laptops). After a one-word number of a country other
-than China, +1, +65, +852 and +853, neither. After a one-word mainland
-number it may ("13800138000 2 laptops" is 13800138000). A word of digits
-that could begin a mobile number followed by more digits ("1500123 2025
-laptop stolen") is refused: write the number without spaces or start the
+The reason may start with digits only after a number in one word of a
+fixed length (mainland China, +86, +1, +65, +852, +853):
+"13800138000 2 laptops" is 13800138000. Otherwise a reason starting with
+a group of digits is refused, as is a word of digits that could begin a
+mobile number followed by more digits ("1500123 2025 laptop stolen"):
+write the number in one word, put the user in quotes, or start the
 reason with a word.`
 
 // parsePhone reads a phone number typed in the target position, starting
@@ -198,13 +197,16 @@ func parsePhone(first, rest string) (Target, string, error) {
 	if err != nil {
 		return Target{}, "", err
 	}
+	value, problem := phoneNumberValue(plus, digits)
 	next, _ := cut(after)
-	if value, problem := phoneNumberValue(plus, digits); problem == "" {
+	switch {
+	case problem == "":
 		return typedPhone(Target{Kind: Mobile, Value: value, Input: lead}, after, plus, digits)
-	} else if !isDigitGroup(next) {
-		if lead != first || strings.ContainsAny(first, "+()") {
-			return Target{}, "", syntaxErrorf("phone number %s %s", quoteShort(lead, 32), problem)
-		}
+	case isDigitGroup(next):
+		// Written with spaces, or a numeric userId followed by digits.
+	case lead != first || strings.ContainsAny(first, "+()"):
+		return Target{}, "", syntaxErrorf("phone number %s %s", quoteShort(lead, 32), problem)
+	default:
 		return userIDTarget(first, rest)
 	}
 	if plus {
@@ -305,14 +307,10 @@ func digitRun(s string) string {
 	for rest := s; ; {
 		w, more := cut(rest)
 		if !isDigitGroup(w) {
-			break
+			return strings.TrimSuffix(s[:end], " ")
 		}
 		end, rest = len(s)-len(more), more
-		if more == "" {
-			end = len(s)
-		}
 	}
-	return strings.TrimSpace(s[:end])
 }
 
 // phoneExample is a number written in one word, of the same kind as digits.
