@@ -21,13 +21,29 @@ func FuzzParse(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, line string, reasonRequired bool) {
 		opt := Options{ReasonRequired: reasonRequired}
-		if n := Normalize(line); Normalize(n) != n {
+		n := Normalize(line)
+		if Normalize(n) != n {
 			t.Fatalf("Normalize is not idempotent: %q -> %q -> %q", line, n, Normalize(n))
+		}
+		if strings.IndexFunc(n, invisibleChars) >= 0 {
+			t.Fatalf("Normalize(%q) = %q keeps control or format characters", line, n)
+		}
+		// A whole control sequence added at the end leaves nothing, however
+		// the text before it ends (even inside an unfinished sequence).
+		for _, seq := range terminalSequences {
+			if got := Normalize(line + seq); got != n {
+				t.Fatalf("Normalize(%q + %q) = %q, want %q", line, seq, got, n)
+			}
 		}
 		cmd, err := Parse(line, opt)
 		checkInvariants(t, line, cmd, err, opt)
 		if err != nil {
 			return
+		}
+		checkNoEscapes(t, line, cmd, opt)
+		if cmd.Kind == SignOut {
+			checkTargetOwnDigits(t, line, cmd)
+			checkReasonCantMoveTarget(t, line, cmd, opt)
 		}
 		// Parsing the command as a person would type it gives it back.
 		again, err := Parse(render(cmd), opt)
@@ -115,7 +131,80 @@ func checkSignOut(t *testing.T, line string, cmd Command, opt Options) {
 	}
 }
 
-// render writes cmd the way a person would type it. A mobile number is
+// terminalSequences are whole terminal control sequences: colours, a title,
+// an arrow key, a two-byte escape, 8-bit CSI and OSC.
+var terminalSequences = []string{"\x1b[0m", "\x1b[1;31m", "\x1b]0;title\x07", "\x1b[D", "\x1b7", "\u009b2J", "\u009d2;t\u009c", "\x1bP1$r\x1b\\"}
+
+// checkNoEscapes checks that no control sequence survives into the
+// command, and that one typed after the reason changes nothing.
+func checkNoEscapes(t *testing.T, line string, cmd Command, opt Options) {
+	t.Helper()
+	for _, f := range []string{cmd.Target.Value, cmd.Target.Input, cmd.Reason, cmd.Code} {
+		if strings.IndexFunc(f, invisibleChars) >= 0 {
+			t.Fatalf("Parse(%q) = %+v: control or format character in %q", line, cmd, f)
+		}
+	}
+	if cmd.Kind != SignOut || cmd.Reason == "" {
+		return
+	}
+	for _, seq := range terminalSequences {
+		if got, err := Parse(line+" "+seq, opt); err != nil || got != cmd {
+			t.Fatalf("Parse(%q) = %+v, %v; without %q it is %+v", line+" "+seq, got, err, seq, cmd)
+		}
+	}
+}
+
+// checkTargetOwnDigits checks that a mobile number's digits are those typed
+// in the target, and only those.
+func checkTargetOwnDigits(t *testing.T, line string, cmd Command) {
+	t.Helper()
+	tg := cmd.Target
+	if tg.Kind != Mobile {
+		return
+	}
+	typed := digitsOf(tg.Input)
+	ok := typed == digitsOf(tg.Value)
+	if !strings.HasPrefix(tg.Value, "+") {
+		ok = ok || typed == "86"+tg.Value || typed == "0086"+tg.Value
+	}
+	if !ok {
+		t.Fatalf("Parse(%q) = %+v: the number's digits are not the target's", line, cmd)
+	}
+}
+
+// reasonsStartingWithDigits are reasons that a parser joining digit groups
+// would take into the number before them.
+var reasonsStartingWithDigits = []string{"2 laptops", "2025 laptop stolen", "0958 x", "12", "138 0013 8000", "(1) x", "2-3 phones", "lost", ""}
+
+// checkReasonCantMoveTarget checks that the target is what was typed in the
+// target position: the same target followed by any other reason is the
+// same target, or refused.
+func checkReasonCantMoveTarget(t *testing.T, line string, cmd Command, opt Options) {
+	t.Helper()
+	target := cmd.Target.Input
+	if cmd.Target.Kind == Mention {
+		target += "\u2005"
+	}
+	for _, reason := range reasonsStartingWithDigits {
+		again := "/signout " + target + " " + reason
+		got, err := Parse(again, Options{})
+		if err == nil && got.Target != cmd.Target {
+			t.Fatalf("Parse(%q) = %+v\nbut %q names %+v", line, cmd, again, got.Target)
+		}
+	}
+}
+
+func digitsOf(s string) string {
+	return strings.Map(func(r rune) rune {
+		if '0' <= r && r <= '9' {
+			return r
+		}
+		return -1
+	}, s)
+}
+
+// render writes cmd the way a person would type it, quoting a userId
+// followed by digits (1500123 2025 would be refused). A mobile number is
 // given as a Slack tel: link, which ends the number explicitly: typed out,
 // "+44 20 7946 0958 2 laptops" can't tell the number's last group from the
 // reason's first word, so Input alone could be read differently. A mention
@@ -127,6 +216,10 @@ func render(cmd Command) string {
 	case SignOut:
 		target := cmd.Target.Input
 		switch cmd.Target.Kind {
+		case UserID:
+			if first, _ := cut(cmd.Reason); isDigitGroup(first) {
+				target = `"` + target + `"` // "1500123" 2025 laptops
+			}
 		case Mobile:
 			target = "<tel:" + cmd.Target.Value + "|" + cmd.Target.Input + ">"
 		case Mention:

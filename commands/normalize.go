@@ -13,7 +13,9 @@ import (
 // quotes into ASCII quotes, turns every run of Unicode spaces (NBSP, U+3000,
 // the U+2005 DingTalk puts after @mentions, tabs, newlines, ...) into a
 // single ASCII space, and removes zero-width, other control (Cc) and format
-// (Cf) characters such as the bidi override U+202E. The result has no
+// (Cf) characters such as the bidi override U+202E. Terminal control
+// sequences (colours, titles, the arrow keys of a console) are removed
+// whole, not just their ESC: see sequenceScanner. The result has no
 // leading or trailing space. Invalid UTF-8 becomes U+FFFD.
 func Normalize(s string) string {
 	return normalize(s, false).text
@@ -44,8 +46,15 @@ func normalize(s string, track bool) normalized {
 		mentionEnds []int
 		space       bool // a space is due before the next character
 	)
+	var seq sequenceScanner
 	b.Grow(len(s))
 	for _, r := range s {
+		if inSeq, started := seq.scan(r); inSeq {
+			if started && track {
+				removed = append(removed, removal{at: removalOffset(b.Len(), space), r: r})
+			}
+			continue
+		}
 		r = foldRune(r)
 		switch {
 		case r < 0:
@@ -58,11 +67,7 @@ func normalize(s string, track bool) normalized {
 			continue
 		case isControlOrFormat(r):
 			if track {
-				at := b.Len()
-				if space {
-					at++
-				}
-				removed = append(removed, removal{at: at, r: r})
+				removed = append(removed, removal{at: removalOffset(b.Len(), space), r: r})
 			}
 			continue
 		}
@@ -73,6 +78,15 @@ func normalize(s string, track bool) normalized {
 		b.WriteRune(r)
 	}
 	return normalized{text: b.String(), removed: removed, mentionEnds: mentionEnds}
+}
+
+// removalOffset is where a character removed now sits in the normalised
+// text: after the space that is due, if one is.
+func removalOffset(n int, space bool) int {
+	if space {
+		return n + 1
+	}
+	return n
 }
 
 // removedIn returns the first character removed within text[lo:hi], or
@@ -97,6 +111,17 @@ func (n normalized) mentionEnd(start int) (int, bool) {
 		}
 	}
 	return 0, false
+}
+
+// prefix is in cut to its first n bytes, for parsing a quoted target.
+func (n normalized) prefix(end int) normalized {
+	p := normalized{text: n.text[:end]}
+	for _, e := range n.mentionEnds {
+		if e <= end {
+			p.mentionEnds = append(p.mentionEnds, e)
+		}
+	}
+	return p
 }
 
 // foldRune maps r to its normal form, or returns -1 to drop it silently.

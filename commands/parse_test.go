@@ -73,7 +73,9 @@ var parseCases = []parseCase{
 	{name: "encrypted id", line: "/signout $:LWCP_v1:$abc lost", opt: required, wantErr: `"$:LWCP_v1:$abc" is an encrypted DingTalk id, not a userId: ` + giveID},
 	{name: "dollar in userId", line: "/signout ali$ce lost", opt: required, wantErr: `user "ali$ce" contains "$": a DingTalk userId has only letters, digits, "_", "." and "-"`},
 	{name: "colon in userId", line: "/signout ali:ce lost", opt: required, wantErr: `user "ali:ce" contains ":": a DingTalk userId has only letters, digits, "_", "." and "-"`},
-	{name: "quoted userId", line: `/signout "alice" lost`, opt: required, wantErr: `user "\"alice\"" contains "\"": a DingTalk userId has only letters, digits, "_", "." and "-"`},
+	{name: "quote inside userId", line: `/signout ali"ce lost`, opt: required, wantErr: `user "ali\"ce" contains "\"": a DingTalk userId has only letters, digits, "_", "." and "-"`},
+	{name: "quote glued after userId", line: `/signout "alice"x lost`, opt: required, wantErr: `user "\"alice\"x" contains "\"": a DingTalk userId has only letters, digits, "_", "." and "-"`},
+	{name: "unclosed quote", line: `/signout "alice lost`, opt: required, wantErr: `user "\"alice" contains "\"": a DingTalk userId has only letters, digits, "_", "." and "-"`},
 	{name: "bidi override in userId", line: "/signout ali\u202ece lost", opt: required, wantErr: `the user "alice" contains an invisible character (U+202E): type it again`},
 	{name: "bidi override before userId", line: "/signout \u202ealice lost", opt: required, wantErr: `the user "alice" contains an invisible character (U+202E): type it again`},
 	{name: "bidi override after userId", line: "/signout alice\u202e lost", opt: required, wantErr: `the user "alice" contains an invisible character (U+202E): type it again`},
@@ -98,22 +100,43 @@ var parseCases = []parseCase{
 	{name: "mainland mobile", line: "/signout 13800138000 lost phone", opt: required, want: mobile("13800138000", "13800138000", "lost phone")},
 	{name: "complete mobile keeps digits in reason", line: "/signout 13800138000 2 laptops stolen", opt: required, want: mobile("13800138000", "13800138000", "2 laptops stolen")},
 	{name: "+86 grouped", line: "/signout +86 138 0013 8000 lost phone", opt: required, want: mobile("13800138000", "+86 138 0013 8000", "lost phone")},
-	{name: "+86 grouped then digits", line: "/signout +86 138 0013 8000 2 laptops", opt: required, want: mobile("13800138000", "+86 138 0013 8000", "2 laptops")},
+	{name: "+86 grouped then digits", line: "/signout +86 138 0013 8000 2 laptops", opt: required, wantErr: `can't tell where the phone number "+86 138 0013 8000 2" ends and the reason begins: write the number without spaces, like +8613800138000`},
+	{name: "+86 then one word then digits", line: "/signout +86 13800138000 2025 laptops", opt: required, wantErr: `can't tell where the phone number "+86 13800138000 2025" ends and the reason begins: write the number without spaces, like +8613800138000`},
+	{name: "+86 joined then digits", line: "/signout +8613800138000 2 laptops", opt: required, want: mobile("13800138000", "+8613800138000", "2 laptops")},
+	{name: "+86 any grouping", line: "/signout +86 1380 013 8000 lost", opt: required, want: mobile("13800138000", "+86 1380 013 8000", "lost")},
+	{name: "+86 grouped then digit word", line: "/signout +86 138 0013 8000 2nd phone", opt: required, want: mobile("13800138000", "+86 138 0013 8000", "2nd phone")},
 	{name: "+86 joined", line: "/signout +8613800138000 lost", opt: required, want: mobile("13800138000", "+8613800138000", "lost")},
-	{name: "0086 grouped", line: "/signout 0086 138 0013 8000 lost", opt: required, want: mobile("13800138000", "0086 138 0013 8000", "lost")},
-	{name: "86 grouped", line: "/signout 86 138 0013 8000 lost", opt: required, want: mobile("13800138000", "86 138 0013 8000", "lost")},
+	{name: "0086 grouped", line: "/signout 0086 138 0013 8000 lost", opt: required, wantErr: `can't tell if "0086 138 0013 8000" is one mobile number: write it without spaces, like 13800138000, or start the reason with a word`},
+	{name: "0086 joined", line: "/signout 008613800138000 lost", opt: required, want: mobile("13800138000", "008613800138000", "lost")},
+	{name: "86 grouped", line: "/signout 86 138 0013 8000 lost", opt: required, wantErr: `can't tell if "86 138 0013 8000" is one mobile number: write it without spaces, like 13800138000, or start the reason with a word`},
 	{name: "86 joined", line: "/signout 8613800138000 lost", opt: required, want: mobile("13800138000", "8613800138000", "lost")},
 	{name: "mainland grouped", line: "/signout 138 0013 8000 lost", opt: required, want: mobile("13800138000", "138 0013 8000", "lost")},
+	{name: "mainland grouped then digits", line: "/signout 138 0013 8000 2 laptops", opt: required, wantErr: `can't tell where the phone number "138 0013 8000 2" ends and the reason begins: write the number without spaces, like 13800138000`},
+	{name: "reason digits never join a number", line: "/signout 1500123 2025 laptop stolen", opt: required, wantErr: `can't tell if "1500123 2025" is one mobile number: write it without spaces, like 13800138000, or start the reason with a word`},
+	{name: "reason digits after a mobile prefix", line: "/signout 138 00138000 x", opt: required, wantErr: `can't tell if "138 00138000" is one mobile number: write it without spaces, like 13800138000, or start the reason with a word`},
+	{name: "mainland grouped wrongly", line: "/signout 1380 013 8000 x", opt: required, wantErr: `can't tell if "1380 013 8000" is one mobile number: write it without spaces, like 13800138000, or start the reason with a word`},
+	{name: "numeric id then words", line: "/signout 1500123 laptop stolen in 2025", opt: required, want: userID("1500123", "laptop stolen in 2025")},
+	{name: "mainland dashed then digits", line: "/signout 138-0013-8000 2 laptops", opt: required, want: mobile("13800138000", "138-0013-8000", "2 laptops")},
 	{name: "mainland dashed", line: "/signout 138-0013-8000 lost", opt: required, want: mobile("13800138000", "138-0013-8000", "lost")},
 	{name: "+86 dashed", line: "/signout +86-138-0013-8000 lost", opt: required, want: mobile("13800138000", "+86-138-0013-8000", "lost")},
 	{name: "parenthesised country code", line: "/signout (+86) 138 0013 8000 lost", opt: required, want: mobile("13800138000", "(+86) 138 0013 8000", "lost")},
 	{name: "plus apart", line: "/signout + 86 138 0013 8000 lost", opt: required, want: mobile("13800138000", "+ 86 138 0013 8000", "lost")},
 	{name: "full-width mobile", line: "/signout ＋８６　１３８００１３８０００　丢了", opt: required, want: mobile("13800138000", "+86 13800138000", "丢了")},
 	{name: "full-width dashes", line: "ｓｉｇｎｏｕｔ　１３８－００１３－８０００　丢了", opt: required, want: mobile("13800138000", "138-0013-8000", "丢了")},
-	{name: "UK number", line: "/signout +44 20 7946 0958 laptop stolen", opt: required, want: mobile("+442079460958", "+44 20 7946 0958", "laptop stolen")},
-	{name: "UK up to 15 digits", line: "/signout +44 20 7946 0958 2 laptops", opt: required, want: mobile("+4420794609582", "+44 20 7946 0958 2", "laptops")},
-	{name: "NANP is complete at 11", line: "/signout +1 415 555 2671 2 laptops", opt: required, want: mobile("+14155552671", "+1 415 555 2671", "2 laptops")},
-	{name: "Hong Kong", line: "/signout +852 9123 4567 12 laptops", opt: required, want: mobile("+85291234567", "+852 9123 4567", "12 laptops")},
+	{name: "UK number in groups", line: "/signout +44 20 7946 0958 laptop stolen", opt: required, wantErr: `can't tell where the phone number "+44 20 7946 0958" ends and the reason begins: write the number without spaces, like +442079460958`},
+	{name: "UK number joined", line: "/signout +442079460958 laptop stolen", opt: required, want: mobile("+442079460958", "+442079460958", "laptop stolen")},
+	{name: "UK number dashed", line: "/signout +44-20-7946-0958 laptop stolen", opt: required, want: mobile("+442079460958", "+44-20-7946-0958", "laptop stolen")},
+	{name: "UK country code apart", line: "/signout +44 2079460958 laptop stolen", opt: required, want: mobile("+442079460958", "+44 2079460958", "laptop stolen")},
+	{name: "UK country code apart then digits", line: "/signout +44 2079460958 2 laptops", opt: required, wantErr: `can't tell where the phone number "+44 2079460958 2" ends and the reason begins: write the number without spaces, like +442079460958`},
+	{name: "UK joined then digits", line: "/signout +442079460958 2 laptops", opt: required, wantErr: `can't tell where the phone number "+442079460958 2" ends and the reason begins: start the reason with a word, not a number`},
+	{name: "UK joined then digit word", line: "/signout +442079460958 2nd laptop", opt: required, want: mobile("+442079460958", "+442079460958", "2nd laptop")},
+	{name: "UK groups then digits", line: "/signout +44 20 7946 0958 2 laptops", opt: required, wantErr: `can't tell where the phone number "+44 20 7946 0958 2" ends and the reason begins: write the number without spaces, like +442079460958`},
+	{name: "country code too long to stand apart", line: "/signout +4420 79460958 x", opt: required, wantErr: `can't tell where the phone number "+4420 79460958" ends and the reason begins: write the number without spaces, like +442079460958`},
+	{name: "NANP grouped", line: "/signout +1 415 555 2671 laptop", opt: required, want: mobile("+14155552671", "+1 415 555 2671", "laptop")},
+	{name: "NANP grouped then digits", line: "/signout +1 415 555 2671 2 laptops", opt: required, wantErr: `can't tell where the phone number "+1 415 555 2671 2" ends and the reason begins: write the number without spaces, like +442079460958`},
+	{name: "NANP joined then digits", line: "/signout +14155552671 2 laptops", opt: required, want: mobile("+14155552671", "+14155552671", "2 laptops")},
+	{name: "Hong Kong", line: "/signout +852 9123 4567 lost", opt: required, want: mobile("+85291234567", "+852 9123 4567", "lost")},
+	{name: "Hong Kong then digits", line: "/signout +852 9123 4567 12 laptops", opt: required, wantErr: `can't tell where the phone number "+852 9123 4567 12" ends and the reason begins: write the number without spaces, like +442079460958`},
 	{name: "+86 landline", line: "/signout +86 10 1234 5678 x", opt: required, wantErr: `phone number "+86 10 1234 5678" has 10 digits after the 86, a mainland China mobile number has 11`},
 	{name: "+86 not a mobile", line: "/signout +86 12800138000 x", opt: required, wantErr: `phone number "+86 12800138000" is not a mainland China mobile number (those start with 13 to 19)`},
 	{name: "+86 alone", line: "/signout +86 lost phone", opt: required, wantErr: `phone number "+86" has 0 digits after the 86, a mainland China mobile number has 11`},
@@ -121,12 +144,33 @@ var parseCases = []parseCase{
 	{name: "too short", line: "/signout +49 30 x", opt: required, wantErr: `phone number "+49 30" is too short (4 digits)`},
 	{name: "too long", line: "/signout +4412345678901234 x", opt: required, wantErr: `phone number "+4412345678901234" is too long (16 digits, at most 15)`},
 	{name: "NANP too short", line: "/signout +1 415 555 x", opt: required, wantErr: `phone number "+1 415 555" has 7 digits, numbers in that country have 11 (with the country code)`},
-	{name: "country code 0", line: "/signout +0044 20 7946 0958 x", opt: required, wantErr: `phone number "+0044 20 7946 0958" is not valid: a country code never starts with 0`},
+	{name: "country code 0", line: "/signout +0044 20 7946 0958 x", opt: required, wantErr: `phone number "+0044" is not valid: a country code never starts with 0`},
 	{name: "misplaced plus", line: "/signout 86+13800138000 x", opt: required, wantErr: `misplaced "+" in phone number "86+13800138000"`},
 	{name: "one digit", line: "/signout (1) x", opt: required, wantErr: `phone number "(1)" has 1 digit, a mainland China mobile number has 11`},
 	{name: "plus without digits", line: "/signout + lost", opt: required, wantErr: `phone number "+" has no digits`},
 	{name: "landline in parentheses", line: "/signout (010) 1234 5678 x", opt: required, wantErr: `phone number "(010)" is not a mainland China mobile number: add + and the country code for other countries`},
-	{name: "soft hyphen in mobile", line: "/signout 138\u00ad0013 8000 x", opt: required, wantErr: `the user "1380013 8000" contains an invisible character (U+00AD): type it again`},
+	{name: "soft hyphen in mobile", line: "/signout 138\u00ad00138000 x", opt: required, wantErr: `the user "13800138000" contains an invisible character (U+00AD): type it again`},
+	{name: "soft hyphen in grouped mobile", line: "/signout 138 0013\u00ad 8000 x", opt: required, wantErr: `the user "138 0013 8000" contains an invisible character (U+00AD): type it again`},
+
+	// Targets in quotes.
+	{name: "quoted userId", line: `/signout "staff046" lost`, opt: required, want: userID("staff046", "lost")},
+	{name: "single-quoted userId", line: `/signout 'staff046' lost`, opt: required, want: userID("staff046", "lost")},
+	{name: "smart-quoted userId", line: "/signout “staff046” lost", opt: required, want: userID("staff046", "lost")},
+	{name: "smart single-quoted userId", line: "/signout ‘staff046’ lost", opt: required, want: userID("staff046", "lost")},
+	{name: "corner-bracketed userId", line: "/signout 「staff046」 丢了", opt: required, want: userID("staff046", "丢了")},
+	{name: "quoted userId, spaces inside", line: `/signout " staff046 " lost`, opt: required, want: userID("staff046", "lost")},
+	{name: "quoted userId, quoted reason", line: `/signout "staff046" "lost phone"`, opt: required, want: userID("staff046", "lost phone")},
+	{name: "quoted userId, no reason", line: `/signout "staff046"`, want: userID("staff046", "")},
+	{name: "quoted numeric id then digits", line: `/signout "1500123" 2025 laptop stolen`, opt: required, want: userID("1500123", "2025 laptop stolen")},
+	{name: "quoted mobile", line: `/signout "13800138000" lost`, opt: required, want: mobile("13800138000", "13800138000", "lost")},
+	{name: "quoted spaced number then digits", line: `/signout "+44 20 7946 0958" 2 laptops`, opt: required, want: mobile("+442079460958", "+44 20 7946 0958", "2 laptops")},
+	{name: "quoted grouped mainland then digits", line: `/signout "138 0013 8000" 2 laptops`, opt: required, want: mobile("13800138000", "138 0013 8000", "2 laptops")},
+	{name: "quoted mention", line: `/signout "@张三" lost`, opt: required, want: mention("@张三", "lost")},
+	{name: "quoted two words", line: `/signout "alice lost" phone`, opt: required, wantErr: `"alice lost" is more than one user: put only the user in quotes, and the reason after them`},
+	{name: "empty quotes", line: `/signout "" lost`, opt: required, wantErr: "nothing between the quotes: " + giveID},
+	{name: "quoted bad number", line: `/signout "+86 138 0013" lost`, opt: required, wantErr: `phone number "+86 138 0013" has 7 digits after the 86, a mainland China mobile number has 11`},
+	{name: "quoted email", line: `/signout "a@b.com" lost`, opt: required, wantErr: `"a@b.com" looks like an email address: ` + giveID},
+	{name: "bidi override in quoted userId", line: "/signout \"ali\u202ece\" lost", opt: required, wantErr: `the user "alice" contains an invisible character (U+202E): type it again`},
 
 	// Slack markup.
 	{name: "Slack user mention", line: "/signout <@U123ABC> lost laptop", opt: required, wantErr: "Slack users can't be signed out: " + giveID},
@@ -150,7 +194,23 @@ var parseCases = []parseCase{
 	{name: "unmatched quote kept", line: `/signout alice "lost phone`, opt: required, want: userID("alice", `"lost phone`)},
 	{name: "quotes only", line: `/signout alice ""`, opt: required, wantErr: "missing reason: say why, e.g. /signout alice lost phone"},
 	{name: "channel ping stays text", line: "/signout alice ping <!channel> and <@U1>", opt: required, want: userID("alice", "ping <!channel> and <@U1>")},
-	{name: "control chars", line: "/signout alice lost\x00 phone\x07\x1b[31m\x7f", opt: required, want: userID("alice", "lost phone[31m")},
+	{name: "control chars", line: "/signout alice lost\x00 phone\x07\x1b[31m\x7f", opt: required, want: userID("alice", "lost phone")},
+	{name: "colour codes in reason", line: "/signout alice \x1b[31mRED\x1b[0m alert", opt: required, want: userID("alice", "RED alert")},
+	{name: "8-bit CSI in reason", line: "/signout alice \u009b1;31mRED\u009b0m", opt: required, want: userID("alice", "RED")},
+	{name: "OSC title ended by BEL", line: "/signout alice lost\x1b]0;pwned title\x07 phone", opt: required, want: userID("alice", "lost phone")},
+	{name: "OSC hyperlink ended by ST", line: "/signout alice \x1b]8;;https://evil.example/\x1b\\click\x1b]8;;\x1b\\ here", opt: required, want: userID("alice", "click here")},
+	{name: "8-bit OSC and ST", line: "/signout alice a\u009d0;title\u009cb", opt: required, want: userID("alice", "ab")},
+	{name: "unterminated OSC", line: "/signout alice lost phone\x1b]0;rest of the line is a title", opt: required, want: userID("alice", "lost phone")},
+	{name: "DCS payload", line: "/signout alice a\x1bPq#0;2;0;0;0\x1b\\b", opt: required, want: userID("alice", "ab")},
+	{name: "APC PM SOS", line: "/signout alice a\x1b_x y\x1b\\b\x1b^z\x1b\\c\x1bXw\u009cd", opt: required, want: userID("alice", "abcd")},
+	{name: "console arrow keys", line: "/signout alice lost\x1b[D\x1b[D\x1b[A phone", opt: required, want: userID("alice", "lost phone")},
+	{name: "arrow keys in application mode", line: "/signout alice lost\x1bOD\x1bOA phone\u008fB", opt: required, want: userID("alice", "lost phone")},
+	{name: "function key", line: "/signout alice lost\x1b[15~\x1bOP phone", opt: required, want: userID("alice", "lost phone")},
+	{name: "two-byte escapes", line: "/signout alice a\x1b7b\x1b(Bc\x1bMd", opt: required, want: userID("alice", "abcd")},
+	{name: "only escapes as reason", line: "/signout alice \x1b[31m\x1b]0;t\x07", opt: required, wantErr: "missing reason: say why, e.g. /signout alice lost phone"},
+	{name: "arrow key in userId", line: "/signout ali\x1b[Dce lost", opt: required, wantErr: `the user "alice" contains an invisible character (U+001B): type it again`},
+	{name: "OSC before userId", line: "/signout \x1b]0;x\x07alice lost", opt: required, wantErr: `the user "alice" contains an invisible character (U+001B): type it again`},
+	{name: "CSI in mobile", line: "/signout 138\u009b0m00138000 lost", opt: required, wantErr: `the user "13800138000" contains an invisible character (U+009B): type it again`},
 	{name: "bidi override in reason", line: "/signout alice \u202eenohp tsol\u202c", opt: required, want: userID("alice", "enohp tsol")},
 	{name: "format char between spaces", line: "/signout alice a \u2066 b", opt: required, want: userID("alice", "a b")},
 	{name: "zero-width joiner in reason", line: "/signout alice lo\u200dst", opt: required, want: userID("alice", "lost")},
@@ -261,6 +321,29 @@ func TestNormalize(t *testing.T) {
 		{"a \u202e b", "a b"},
 		{"\xff", "\ufffd"},
 		{"张三", "张三"},
+		{"\x1b[31mRED\x1b[0m", "RED"},
+		{"a\x1b[1;31;42mb", "ab"},
+		{"a\x1b[?25lb\x1b[2 qc", "abc"}, // private parameters, an intermediate
+		{"a\u009b31mb", "ab"},           // 8-bit CSI
+		{"a\x1b]0;title\x07b", "ab"},    // OSC ended by BEL
+		{"a\x1b]2;title\x1b\\b", "ab"},  // OSC ended by ST
+		{"a\u009d0;title\u009cb", "ab"}, // 8-bit OSC and ST
+		{"a\x1b]0;title", "a"},          // OSC never ended
+		{"a\x1bPpayload", "a"},          // DCS never ended
+		{"a\x1b]0;t\x1b[31mb", "ab"},    // ESC ends the OSC and starts a CSI
+		{"a\x1b]0;t\x18b", "ab"},        // CAN cancels it
+		{"a\x1bP1$r0m\x1b\\b", "ab"},    // DCS
+		{"a\x1bXsos\u009cb\x1b^pm\x1b\\c\x1b_apc\x1b\\d", "abcd"},
+		{"a\u0090dcs\u009cb\u0098sos\u009cc\u009epm\u009cd\u009fapc\u009ce", "abcde"},
+		{"a\x1b[Db\x1b[Ac\x1bODd", "abcd"},      // arrow keys
+		{"a\x1b7b\x1b8c\x1b(Bd\x1bce", "abcde"}, // two-byte escapes
+		{"a\x1b\x1b[0mb", "ab"},                 // ESC ESC
+		{"a\x1b[3\x1b[0mb", "ab"},               // ESC inside a CSI starts another
+		{"a\x1b[31", "a"},                       // CSI never ended
+		{"a\x1b", "a"},
+		{"a \x1b[0m b", "a b"},
+		{"a\x1b[31m中", "a中"},
+		{"a\x1b[3中b", "a中b"}, // not part of a CSI: ends it
 	}
 	for _, tc := range tests {
 		if got := Normalize(tc.in); got != tc.want {
@@ -304,5 +387,43 @@ func TestUsageFitsAPhone(t *testing.T) {
 	ex := Usage[strings.LastIndex(Usage, "e.g. ")+len("e.g. "):]
 	if cmd, err := Parse(ex, required); err != nil || cmd != userID("alice", "lost phone") {
 		t.Errorf("Parse(%q) = %+v, %v", ex, cmd, err)
+	}
+}
+
+// TestPhoneForms checks that every form PhoneForms lists is recognised as
+// it says, and that its refusals are refusals.
+func TestPhoneForms(t *testing.T) {
+	const cn, uk = "13800138000", "+442079460958"
+	forms := []struct{ typed, value string }{
+		{"13800138000", cn}, {"138-0013-8000", cn}, {"8613800138000", cn}, {"008613800138000", cn},
+		{"+8613800138000", cn}, {"+86-138-0013-8000", cn}, {"(+86)13800138000", cn},
+		{"+442079460958", uk}, {"+44-20-7946-0958", uk},
+		{"138 0013 8000", cn}, {"+86 13800138000", cn}, {"+86 138 0013 8000", cn},
+		{"+1 415 555 2671", "+14155552671"}, {"+852 9123 4567", "+85291234567"},
+		{"+44 2079460958", uk}, {`"+44 20 7946 0958"`, uk},
+	}
+	for _, f := range forms {
+		if !strings.Contains(PhoneForms, f.typed) {
+			t.Errorf("PhoneForms doesn't list %s", f.typed)
+		}
+		input := strings.Trim(f.typed, `"`)
+		want := mobile(f.value, input, "lost phone")
+		if got, err := Parse("/signout "+f.typed+" lost phone", required); err != nil || got != want {
+			t.Errorf("%s: got %+v, %v; want %+v", f.typed, got, err, want)
+		}
+	}
+	for _, line := range []string{"13800138000 2 laptops", `"+44 20 7946 0958" 2 laptops`} {
+		if _, err := Parse("/signout "+line, required); err != nil {
+			t.Errorf("%s: %v", line, err)
+		}
+	}
+	for _, line := range []string{"1500123 2025 laptop stolen", "+86 138 0013 8000 2 laptops", "+442079460958 2 laptops"} {
+		if !strings.Contains(PhoneForms, strings.Fields(line)[0]) {
+			t.Errorf("PhoneForms doesn't mention %s", line)
+		}
+		var se *SyntaxError
+		if got, err := Parse("/signout "+line, required); !errors.As(err, &se) {
+			t.Errorf("%s: got %+v, %v; want it refused", line, got, err)
+		}
 	}
 }

@@ -11,8 +11,16 @@ import (
 const giveIDOrMobile = "give the person's DingTalk userId or mobile number"
 
 // parseTarget reads the target at the start of in.text[start:], which is
-// not empty, and returns it with the text after it.
+// not empty, and returns it with the text after it. Quotes around the
+// target ("alice", “alice”, 「alice」) are not part of it.
 func parseTarget(in normalized, start int) (Target, string, error) {
+	if t, rest, quoted, err := parseQuotedTarget(in, start); quoted {
+		return t, rest, err
+	}
+	return parseBareTarget(in, start)
+}
+
+func parseBareTarget(in normalized, start int) (Target, string, error) {
 	s := in.text[start:]
 	switch s[0] {
 	case '@':
@@ -23,12 +31,67 @@ func parseTarget(in normalized, start int) (Target, string, error) {
 	}
 	word, rest := cut(s)
 	if isPhoneWord(word) {
-		return parsePhone(word, rest, false)
+		return parsePhone(word, rest)
 	}
 	if err := checkUserID(word); err != nil {
 		return Target{}, "", err
 	}
 	return Target{Kind: UserID, Value: word, Input: word}, rest, nil
+}
+
+// targetQuotes are the quotes that may surround a target. Normalize has
+// already turned smart quotes into ASCII ones.
+var targetQuotes = []struct{ open, close string }{
+	{`"`, `"`}, {"'", "'"}, {"「", "」"}, {"『", "』"},
+}
+
+// parseQuotedTarget reads a target in quotes, which end it explicitly: a
+// number in quotes may be written with any spaces ("+44 20 7946 0958").
+// quoted is false when in.text[start:] doesn't start with a quoted word.
+func parseQuotedTarget(in normalized, start int) (t Target, rest string, quoted bool, err error) {
+	s := in.text[start:]
+	for _, q := range targetQuotes {
+		if !strings.HasPrefix(s, q.open) {
+			continue
+		}
+		n := strings.Index(s[len(q.open):], q.close)
+		if n < 0 {
+			return Target{}, "", false, nil
+		}
+		after := s[len(q.open)+n+len(q.close):]
+		if after != "" && after[0] != ' ' {
+			return Target{}, "", false, nil // a quote inside the word
+		}
+		lo, hi := start+len(q.open), start+len(q.open)+n
+		if lo < hi && in.text[lo] == ' ' {
+			lo++
+		}
+		if hi > lo && in.text[hi-1] == ' ' {
+			hi--
+		}
+		t, err := parseQuotedText(in.prefix(hi), lo)
+		return t, strings.TrimPrefix(after, " "), true, err
+	}
+	return Target{}, "", false, nil
+}
+
+// parseQuotedText parses in.text[start:], which was in quotes, as one target.
+func parseQuotedText(in normalized, start int) (Target, error) {
+	s := in.text[start:]
+	if s == "" {
+		return Target{}, syntaxErrorf("nothing between the quotes: %s", giveIDOrMobile)
+	}
+	if strings.Contains(s, " ") && isSpacedPhone(s) {
+		return wholePhone(s)
+	}
+	t, rest, err := parseBareTarget(in, start)
+	if err != nil {
+		return Target{}, err
+	}
+	if rest != "" {
+		return Target{}, syntaxErrorf("%s is more than one user: put only the user in quotes, and the reason after them", quoteShort(s, 32))
+	}
+	return t, nil
 }
 
 // Most spaces a DingTalk mention ended by U+2005 may hold.
@@ -83,68 +146,247 @@ func parseSlackLink(s string) (Target, string, error) {
 // when that is the same number as typed, else the number itself.
 func parseTel(number, label string) (Target, error) {
 	number = strings.ReplaceAll(number, " ", "")
-	value, err := phoneValue(number)
+	if !isPhoneWord(number) {
+		return Target{}, syntaxErrorf("%s is not a phone number: %s", quoteShort(number, 24), giveIDOrMobile)
+	}
+	t, err := wholePhone(number)
 	if err != nil {
 		return Target{}, err
 	}
-	input := number
-	if v, err := phoneValue(label); err == nil && v == value {
-		input = label
+	if l, err := wholePhone(label); err == nil && l.Value == t.Value {
+		t.Input = label
 	}
-	return Target{Kind: Mobile, Value: value, Input: input}, nil
+	return t, nil
 }
 
-// phoneValue parses s, all of which must be one phone number.
-func phoneValue(s string) (string, error) {
-	first, rest := cut(s)
-	if !isPhoneWord(first) {
-		return "", syntaxErrorf("%s is not a phone number: %s", quoteShort(s, 24), giveIDOrMobile)
-	}
-	t, rest, err := parsePhone(first, rest, true)
-	if err != nil {
-		return "", err
-	}
-	if rest != "" {
-		return "", syntaxErrorf("%s is not a phone number: %s", quoteShort(s, 24), giveIDOrMobile)
-	}
-	return t.Value, nil
-}
+// PhoneForms lists the ways a mobile number is recognised as the target,
+// for the README. The number is only ever made of what was typed in the
+// target position: where a reason that starts with digits could be read
+// as part of the number, the command is refused with how to write it.
+const PhoneForms = `A mobile number is recognised as the user only when written
+- in one word: 13800138000, 138-0013-8000, 8613800138000,
+  008613800138000, +8613800138000, +86-138-0013-8000, (+86)13800138000;
+  other countries with + and the country code, 7 to 15 digits in all:
+  +442079460958, +44-20-7946-0958;
+- with spaces: 138 0013 8000 (exactly 3, 4 and 4 digits);
+  +86 and the 11 digits grouped any way: +86 13800138000, +86 138 0013 8000;
+  likewise +1, +65, +852 and +853, whose numbers have a fixed length:
+  +1 415 555 2671, +852 9123 4567;
+  other countries: + and the country code, a space, and the rest of the
+  number in one word: +44 2079460958;
+- in quotes, or as a Slack phone link, grouped any way: "+44 20 7946 0958".
+The reason may start with digits only after a number in one word of a
+fixed length (mainland China, +86, +1, +65, +852, +853):
+"13800138000 2 laptops" is 13800138000. Otherwise a reason starting with
+a group of digits is refused, as is a word of digits that could begin a
+mobile number followed by more digits ("1500123 2025 laptop stolen"):
+write the number in one word, put the user in quotes, or start the
+reason with a word.`
 
-// parsePhone reads a phone number starting with the word first, taking
-// digit groups from rest ("+86 138 0013 8000") while the number is not yet
-// complete. A word without "+" or parentheses that is not a mainland
-// mobile number is taken as a userId instead, unless strict is set: DingTalk
-// staff ids are often numeric.
-func parsePhone(first, rest string, strict bool) (Target, string, error) {
-	strict = strict || strings.ContainsAny(first, "+()")
-	plus, digits, err := phoneDigits(first)
+// parsePhone reads a phone number typed in the target position, starting
+// with the word first and taking digit groups from rest only in the forms
+// PhoneForms lists. A word without "+" or parentheses that is not a mainland
+// mobile number is taken as a userId instead: DingTalk staff ids are often
+// numeric.
+func parsePhone(first, rest string) (Target, string, error) {
+	lead, after := first, rest
+	if next, more := cut(rest); first == "+" && isDigitGroup(next) {
+		lead, after = first+" "+next, more // "+ 86 138 0013 8000"
+	}
+	plus, digits, err := phoneDigits(lead)
 	if err != nil {
 		return Target{}, "", err
-	}
-	input, after := first, rest
-	for !phoneComplete(plus, digits) {
-		next, more := cut(after)
-		if !isDigitGroup(next) {
-			break
-		}
-		_, nd, _ := phoneDigits(next)
-		nd = digits + nd
-		if len(nd) > phoneMaxDigits(plus, nd) {
-			break
-		}
-		digits, input, after = nd, input+" "+next, more
 	}
 	value, problem := phoneNumberValue(plus, digits)
+	next, _ := cut(after)
 	switch {
 	case problem == "":
-		return Target{Kind: Mobile, Value: value, Input: input}, after, nil
-	case strict:
+		return typedPhone(Target{Kind: Mobile, Value: value, Input: lead}, after, plus, digits)
+	case isDigitGroup(next):
+		// Written with spaces, or a numeric userId followed by digits.
+	case lead != first || strings.ContainsAny(first, "+()"):
+		return Target{}, "", syntaxErrorf("phone number %s %s", quoteShort(lead, 32), problem)
+	default:
+		return userIDTarget(first, rest)
+	}
+	if plus {
+		return parseSpacedInternational(lead, after, digits)
+	}
+	return parseSpacedMainland(first, rest, digits)
+}
+
+// typedPhone returns t, a valid number typed in the target position, unless
+// the reason after it starts with digits that could be read as part of it.
+func typedPhone(t Target, after string, plus bool, digits string) (Target, string, error) {
+	next, _ := cut(after)
+	if !isDigitGroup(next) {
+		return t, after, nil
+	}
+	fixed := !plus || phoneMaxDigits(plus, digits) < 15
+	switch {
+	case strings.Contains(t.Input, " "):
+		return Target{}, "", unclearEnd(t.Input, after, "write the number without spaces, like "+phoneExample(plus, digits))
+	case !fixed:
+		return Target{}, "", unclearEnd(t.Input, after, "start the reason with a word, not a number")
+	}
+	return t, after, nil
+}
+
+// parseSpacedInternational reads "+<cc> <digits> ...": lead, which is not a
+// whole number, and digit groups from after. Where the length of the
+// number is fixed its groups are taken until it is complete; otherwise
+// lead must be just the country code and one word follow it.
+func parseSpacedInternational(lead, after, digits string) (Target, string, error) {
+	if digits != "" && digits[0] == '0' {
+		_, problem := internationalValue(digits)
+		return Target{}, "", syntaxErrorf("phone number %s %s", quoteShort(lead, 32), problem)
+	}
+	input := lead
+	if n := phoneMaxDigits(true, digits); n < 15 {
+		for len(digits) < n {
+			next, more := cut(after)
+			if !isDigitGroup(next) {
+				break
+			}
+			_, d, _ := phoneDigits(next)
+			digits, input, after = digits+d, input+" "+next, more
+		}
+	} else {
+		next, more := cut(after)
+		if then, _ := cut(more); len(digits) == 0 || len(digits) > 3 || isDigitGroup(then) {
+			return Target{}, "", unclearEnd(lead, after, "write the number without spaces, like "+phoneExample(true, digits))
+		}
+		_, d, err := phoneDigits(next)
+		if err != nil {
+			return Target{}, "", err
+		}
+		digits, input, after = digits+d, input+" "+next, more
+	}
+	value, problem := phoneNumberValue(true, digits)
+	if problem != "" {
 		return Target{}, "", syntaxErrorf("phone number %s %s", quoteShort(input, 32), problem)
 	}
-	if err := checkUserID(first); err != nil {
+	return typedPhone(Target{Kind: Mobile, Value: value, Input: input}, after, true, digits)
+}
+
+// parseSpacedMainland reads a number without "+" written with spaces,
+// which is recognised only as 3, 4 and 4 digits ("138 0013 8000"): first
+// might be a numeric userId and the digits after it the reason's.
+func parseSpacedMainland(first, rest, digits string) (Target, string, error) {
+	g2, more := cut(rest)
+	g3, after := cut(more)
+	if len(first) == 3 && allDigits(first) && len(g2) == 4 && allDigits(g2) && len(g3) == 4 && allDigits(g3) &&
+		isMainlandMobile(first+g2+g3) {
+		input := first + " " + g2 + " " + g3
+		return typedPhone(Target{Kind: Mobile, Value: first + g2 + g3, Input: input}, after, false, first+g2+g3)
+	}
+	if couldStartMobile(digits) {
+		return Target{}, "", syntaxErrorf("can't tell if %s is one mobile number: write it without spaces, like 13800138000, or start the reason with a word",
+			quoteShort(first+" "+digitRun(rest), 32))
+	}
+	if strings.ContainsAny(first, "()") {
+		_, problem := phoneNumberValue(false, digits)
+		return Target{}, "", syntaxErrorf("phone number %s %s", quoteShort(first, 32), problem)
+	}
+	return userIDTarget(first, rest)
+}
+
+// unclearEnd is the error for a number whose end can't be told from the
+// reason's start: number is followed by the digit groups at the start of
+// after.
+func unclearEnd(number, after, advice string) error {
+	if run := digitRun(after); run != "" {
+		number += " " + run
+	}
+	return syntaxErrorf("can't tell where the phone number %s ends and the reason begins: %s", quoteShort(number, 32), advice)
+}
+
+// digitRun is the digit groups at the start of s.
+func digitRun(s string) string {
+	end := 0
+	for rest := s; ; {
+		w, more := cut(rest)
+		if !isDigitGroup(w) {
+			return strings.TrimSuffix(s[:end], " ")
+		}
+		end, rest = len(s)-len(more), more
+	}
+}
+
+// phoneExample is a number written in one word, of the same kind as digits.
+func phoneExample(plus bool, digits string) string {
+	switch {
+	case !plus:
+		return "13800138000"
+	case strings.HasPrefix(digits, "86"):
+		return "+8613800138000"
+	}
+	return "+442079460958"
+}
+
+// couldStartMobile reports whether digits, without "+", are the start of
+// a mainland mobile number written in any of the forms without "+"
+// ("138", "86", "0086 138").
+func couldStartMobile(digits string) bool {
+	national := digits
+	switch {
+	case strings.HasPrefix(digits, "0086"):
+		national = digits[4:]
+	case strings.HasPrefix(digits, "86"):
+		national = digits[2:]
+	}
+	switch {
+	case national == "":
+		return national != digits
+	case national[0] != '1' || len(national) >= 11:
+		return false
+	}
+	return len(national) == 1 || '3' <= national[1] && national[1] <= '9'
+}
+
+// isSpacedPhone reports whether s is a phone number's words: a phone word
+// and digit groups.
+func isSpacedPhone(s string) bool {
+	first, rest := cut(s)
+	if !isPhoneWord(first) {
+		return false
+	}
+	for rest != "" {
+		var w string
+		w, rest = cut(rest)
+		if !isDigitGroup(w) {
+			return false
+		}
+	}
+	return true
+}
+
+// wholePhone parses s, all of which is one phone number (in quotes or a
+// Slack tel: link), so its digit groups are joined whatever their sizes.
+func wholePhone(s string) (Target, error) {
+	if !isSpacedPhone(s) {
+		return Target{}, syntaxErrorf("%s is not a phone number: %s", quoteShort(s, 24), giveIDOrMobile)
+	}
+	plus, digits, err := phoneDigits(strings.ReplaceAll(s, " ", ""))
+	if err != nil {
+		return Target{}, err
+	}
+	value, problem := phoneNumberValue(plus, digits)
+	if problem != "" {
+		return Target{}, syntaxErrorf("phone number %s %s", quoteShort(s, 32), problem)
+	}
+	return Target{Kind: Mobile, Value: value, Input: s}, nil
+}
+
+func userIDTarget(word, rest string) (Target, string, error) {
+	if err := checkUserID(word); err != nil {
 		return Target{}, "", err
 	}
-	return Target{Kind: UserID, Value: first, Input: first}, rest, nil
+	return Target{Kind: UserID, Value: word, Input: word}, rest, nil
+}
+
+func allDigits(s string) bool {
+	return s != "" && strings.Trim(s, "0123456789") == ""
 }
 
 // phoneDigits extracts the digits of a phone word, which may start with
@@ -205,10 +447,6 @@ func phoneMaxDigits(plus bool, digits string) int {
 		return 11
 	}
 	return 0
-}
-
-func phoneComplete(plus bool, digits string) bool {
-	return len(digits) >= phoneMaxDigits(plus, digits)
 }
 
 // phoneNumberValue returns the normalised number, or what is wrong with it.
