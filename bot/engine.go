@@ -333,18 +333,17 @@ func (e *Engine) refuse(ctx context.Context, c Conversation, r refusal) {
 // over. There is nobody to tell if the write fails: it is logged.
 func (e *Engine) writeRepeats(repeats []refusalSummary) {
 	for _, s := range repeats {
+		if s.counts[refusedCommand] > 0 {
+			rec := s.record()
+			rec.DryRun = e.opt.DryRun
+			if err := e.opt.Audit.Write(rec); err != nil {
+				e.obs.AuditFailure()
+				e.log.Error("audit write failed", "event", rec.Event, "count", rec.Count, "invoker", s.invoker, "err", err)
+			}
+		}
 		e.log.Warn("repeated refusals", "platform", s.platform, "invoker", s.invoker,
 			"since", s.since, "until", s.until, "denied", s.counts[refusedCommand],
 			"wrong_codes", s.counts[wrongCode], "malformed", s.counts[malformed])
-		if s.counts[refusedCommand] == 0 {
-			continue
-		}
-		rec := s.record()
-		rec.DryRun = e.opt.DryRun
-		if err := e.opt.Audit.Write(rec); err != nil {
-			e.obs.AuditFailure()
-			e.log.Error("audit write failed", "event", rec.Event, "count", rec.Count, "invoker", s.invoker, "err", err)
-		}
 	}
 }
 
