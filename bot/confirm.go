@@ -203,7 +203,7 @@ func (e *Engine) signOut(ctx context.Context, p *Pending, log *slog.Logger) Resu
 // announce posts the result where the command was given, or else tells
 // the confirmer; it too outlives the caller's context.
 func (e *Engine) announce(ctx context.Context, c Conversation, p *Pending, res Result, log *slog.Logger) {
-	actx, cancel := e.bounded(context.WithoutCancel(ctx), replyTimeout)
+	actx, cancel := e.bounded(context.WithoutCancel(ctx), e.opt.SignOutTimeout)
 	defer cancel()
 	if err := p.reply.Announce(actx, res); err != nil {
 		log.Error("could not post the result where the command was given; telling the confirmer", "err", err)
@@ -211,13 +211,19 @@ func (e *Engine) announce(ctx context.Context, c Conversation, p *Pending, res R
 	}
 }
 
-// replyTimeout bounds each answer to a chat platform.
-const replyTimeout = 5 * time.Second
+// expiryReplyTimeout bounds each expiry notice: nobody waits for it.
+const expiryReplyTimeout = 5 * time.Second
 
-// bounded derives a context that ends after d, or when a shutdown's
-// budget is over, whichever comes first.
+// bounded derives a context that ends after d (if d > 0), or when a
+// shutdown's budget is over, whichever comes first.
 func (e *Engine) bounded(parent context.Context, d time.Duration) (context.Context, context.CancelFunc) {
-	ctx, cancel := context.WithTimeout(parent, d)
+	var ctx context.Context
+	var cancel context.CancelFunc
+	if d > 0 {
+		ctx, cancel = context.WithTimeout(parent, d)
+	} else {
+		ctx, cancel = context.WithCancel(parent)
+	}
 	stop := context.AfterFunc(e.end, cancel)
 	return ctx, func() { stop(); cancel() }
 }
@@ -283,7 +289,9 @@ func (e *Engine) expire(p *Pending, why string) {
 	e.replies.Add(1)
 	go func() {
 		defer e.replies.Done()
-		e.tell(context.Background(), p.reply, Notice{Kind: NoticeClosed, RequestID: p.RequestID,
+		ctx, cancel := context.WithTimeout(context.Background(), expiryReplyTimeout)
+		defer cancel()
+		e.tell(ctx, p.reply, Notice{Kind: NoticeClosed, RequestID: p.RequestID,
 			Text: fmt.Sprintf("Request %s to sign out %s expired (%s); nothing was done.", p.RequestID, TargetLabel(p.Target), why)})
 	}()
 }

@@ -361,9 +361,9 @@ func (e *Engine) record(ctx context.Context, c Conversation, rec audit.Record, l
 	return true
 }
 
-// tell says n through c, bounded by replyTimeout and by the end of a shutdown.
+// tell says n through c; it gives up at the end of a shutdown at the latest.
 func (e *Engine) tell(ctx context.Context, c Conversation, n Notice) {
-	ctx, cancel := e.bounded(ctx, replyTimeout)
+	ctx, cancel := e.bounded(ctx, 0)
 	defer cancel()
 	if err := c.Tell(ctx, n); err != nil {
 		e.log.Error("could not reply", "request_id", n.RequestID, "err", err)
