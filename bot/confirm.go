@@ -192,7 +192,7 @@ func (e *Engine) confirm(ctx context.Context, c Conversation, p *Pending, log *s
 // shutdown lets it finish, bounded by SignOutTimeout and by the point where
 // Shutdown gives up on it (then its outcome is unknown).
 func (e *Engine) signOut(ctx context.Context, p *Pending, log *slog.Logger) Result {
-	sctx, cancel := context.WithTimeoutCause(context.WithoutCancel(ctx), e.opt.SignOutTimeout, context.DeadlineExceeded)
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), e.opt.SignOutTimeout)
 	defer cancel()
 	hctx, hcancel := context.WithCancelCause(sctx)
 	defer hcancel(nil)

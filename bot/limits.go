@@ -28,7 +28,9 @@ const (
 	maxTrackedInvokers = 10000
 	// DefaultMaxInFlight is how many commands and actions run at once
 	// unless Options.MaxInFlight says otherwise; more are told busyText.
-	DefaultMaxInFlight = 64
+	// Refusals take microseconds, so only real work (lookups, fsyncs,
+	// sign-outs) fills it.
+	DefaultMaxInFlight = 128
 )
 
 const (
