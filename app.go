@@ -23,8 +23,15 @@ import (
 	"github.com/signout-bot/signout-bot/ops"
 )
 
-// shutdownBound is how long in-flight sign-outs get to finish on SIGTERM.
-const shutdownBound = 10 * time.Second
+// shutdownBound is the one budget of a graceful shutdown (SIGINT, SIGTERM,
+// end of console input), from the signal to exit. The engine has all of it
+// but frontEndStopReserve: pending requests are audited expired and their
+// invokers told, and sign-outs in flight finish or are audited with an
+// unknown outcome (see bot.Engine.Shutdown); then the front ends stop.
+const (
+	shutdownBound       = 10 * time.Second
+	frontEndStopReserve = time.Second
+)
 
 // frontEnd is a chat platform connection. Run returns nil when ctx is
 // cancelled and an error only when it cannot go on (bad credentials).
@@ -229,17 +236,32 @@ wait:
 		}
 	}
 
-	sctx, cancel := context.WithTimeout(context.Background(), shutdownBound)
-	defer cancel()
-	if err := a.engine.Shutdown(sctx); err != nil {
-		a.log.Error("shutdown did not complete in time", "err", err)
-	}
-	stopFrontEnds()
-	_ = g.Wait()
+	a.shutdown(stopFrontEnds, &g)
 	if err := a.audit.Close(); err != nil {
 		a.log.Error("closing the audit log", "err", err)
 		code = 1
 	}
 	a.log.Info("stopped")
 	return code
+}
+
+// shutdown drains the engine while the platforms are still connected to
+// carry its answers, then stops the front ends, all within shutdownBound:
+// a front end that does not stop in time is left behind, not waited for.
+func (a *app) shutdown(stopFrontEnds context.CancelFunc, g *errgroup.Group) {
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownBound)
+	defer cancel()
+	ectx, ecancel := context.WithTimeout(sctx, shutdownBound-frontEndStopReserve)
+	defer ecancel()
+	if err := a.engine.Shutdown(ectx); err != nil {
+		a.log.Error("shutdown did not complete in time", "err", err)
+	}
+	stopFrontEnds()
+	stopped := make(chan struct{})
+	go func() { _ = g.Wait(); close(stopped) }()
+	select {
+	case <-stopped:
+	case <-sctx.Done():
+		a.log.Error("shutdown: a front end did not stop in time; exiting anyway")
+	}
 }

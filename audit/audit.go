@@ -40,6 +40,8 @@ type Record struct {
 	// Code and DingTalkRequestID come from a DingTalk error.
 	Code              string `json:"code,omitempty"`
 	DingTalkRequestID string `json:"requestid,omitempty"`
+	// Count, on a denied record, is how many repeated refusals it stands for.
+	Count int `json:"count,omitempty"`
 }
 
 // File is an append-only audit log. Safe for concurrent use. It is the

@@ -23,11 +23,10 @@ func (e *Engine) Cancel(ctx context.Context, a Action, c Conversation) {
 }
 
 func (e *Engine) runAction(ctx context.Context, kind commands.Kind, a Action, c Conversation) {
-	if !e.begin() {
-		e.tell(ctx, c, Notice{Kind: NoticeError, Text: restartingText})
+	if !e.begin(ctx, c, a.Platform) {
 		return
 	}
-	defer e.inflight.Done()
+	defer e.done()
 	e.act(ctx, kind, a, c)
 }
 
@@ -36,18 +35,16 @@ func (e *Engine) runAction(ctx context.Context, kind commands.Kind, a Action, c 
 func (e *Engine) act(ctx context.Context, kind commands.Kind, a Action, c Conversation) {
 	log := e.log.With("platform", a.Platform, "user", a.User, "action", kind.String())
 	p, state, err := e.store.Get(a.Code)
-	if err != nil {
-		e.obs.Command(a.Platform, "unknown_code")
-		log.Info("action on an unknown code", "code", a.Code)
-		e.tell(ctx, c, Notice{Kind: NoticeRefused, Text: fmt.Sprintf(
-			"No pending request has code %s. It may have expired, or the bot restarted since; run /signout again.", a.Code)})
+	if err != nil || !e.mayKnow(a, p) {
+		e.unknownCode(ctx, c, a, p, log)
 		return
 	}
 	log = log.With("request_id", p.RequestID)
-	if refusal := e.checkAction(a, p); refusal != "" {
+	if why := e.checkAction(a, p); why != "" {
 		e.obs.Command(a.Platform, "refused")
-		log.Warn("action refused", "why", refusal)
-		e.tell(ctx, c, Notice{Kind: NoticeRefused, RequestID: p.RequestID, Text: refusal})
+		e.refuse(ctx, c, refusal{kind: wrongCode, platform: a.Platform, invoker: a.User,
+			notice: Notice{Kind: NoticeRefused, RequestID: p.RequestID, Text: why},
+			log:    func() { log.Warn("action refused", "why", why) }})
 		return
 	}
 	if state != StatePending {
@@ -74,6 +71,33 @@ func (e *Engine) act(ctx context.Context, kind commands.Kind, a Action, c Conver
 		return
 	}
 	e.confirm(ctx, c, p, log)
+}
+
+// mayKnow reports whether a's sender may learn anything about p: its
+// invoker may, and so may whoever is on the allow-list. To anyone else a
+// live code looks exactly like an unknown one, so that guessing codes
+// tells nothing (who asked, the request id, that it exists).
+func (e *Engine) mayKnow(a Action, p *Pending) bool {
+	if a.Platform == p.Platform && a.User == p.Invoker {
+		return true
+	}
+	return e.opt.Policy.MayInvoke(a.Platform, a.User).Allowed
+}
+
+// unknownCode answers a code that is unknown, or not the sender's to know
+// (p non-nil): the same answer either way, within the sender's limits.
+func (e *Engine) unknownCode(ctx context.Context, c Conversation, a Action, p *Pending, log *slog.Logger) {
+	e.obs.Command(a.Platform, "unknown_code")
+	logIt := func() { log.Info("action on an unknown code", "code", a.Code) }
+	if p != nil {
+		logIt = func() {
+			log.Warn("action on another's request by someone not on the allow-list; answered as an unknown code",
+				"request_id", p.RequestID)
+		}
+	}
+	e.refuse(ctx, c, refusal{kind: wrongCode, platform: a.Platform, invoker: a.User, log: logIt,
+		notice: Notice{Kind: NoticeRefused, Text: fmt.Sprintf(
+			"No pending request has code %s. It may have expired, or the bot restarted since; run /signout again.", a.Code)}})
 }
 
 // checkAction returns why a (wrong) person or place may not act on p.
@@ -149,11 +173,7 @@ func (e *Engine) confirm(ctx context.Context, c Conversation, p *Pending, log *s
 	}
 	e.tell(ctx, c, Notice{Kind: NoticeProgress, RequestID: p.RequestID, Text: "Signing out " + TargetLabel(p.Target) + "…"})
 
-	// The sign-out and its report must outlive the caller's context: a
-	// shutdown lets a confirmed sign-out finish (bounded by SignOutTimeout).
-	octx, cancel := context.WithTimeout(context.WithoutCancel(ctx), e.opt.SignOutTimeout)
-	defer cancel()
-	res := e.execute(octx, p, log)
+	res := e.signOut(ctx, p, log)
 
 	rec.Event, rec.Time = audit.Succeeded, time.Time{}
 	if !res.OK {
@@ -165,10 +185,47 @@ func (e *Engine) confirm(ctx context.Context, c Conversation, p *Pending, log *s
 		res.AuditFailed = true
 		log.Error("audit write failed after the sign-out", "event", rec.Event, "err", err)
 	}
-	if err := p.reply.Announce(octx, res); err != nil {
+	e.announce(ctx, c, p, res, log)
+}
+
+// signOut runs the sign-out. It outlives the caller's context, so that a
+// shutdown lets it finish, bounded by SignOutTimeout and by the point where
+// Shutdown gives up on it (then its outcome is unknown).
+func (e *Engine) signOut(ctx context.Context, p *Pending, log *slog.Logger) Result {
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), e.opt.SignOutTimeout)
+	defer cancel()
+	hctx, hcancel := context.WithCancelCause(sctx)
+	defer hcancel(nil)
+	defer context.AfterFunc(e.hurry, func() { hcancel(context.Cause(e.hurry)) })()
+	return e.execute(hctx, p, log)
+}
+
+// announce posts the result where the command was given, or else tells
+// the confirmer; it too outlives the caller's context.
+func (e *Engine) announce(ctx context.Context, c Conversation, p *Pending, res Result, log *slog.Logger) {
+	actx, cancel := e.bounded(context.WithoutCancel(ctx), e.opt.SignOutTimeout)
+	defer cancel()
+	if err := p.reply.Announce(actx, res); err != nil {
 		log.Error("could not post the result where the command was given; telling the confirmer", "err", err)
-		e.tell(octx, c, Notice{Kind: NoticeError, RequestID: p.RequestID, Text: ResultText(res)})
+		e.tell(context.WithoutCancel(ctx), c, Notice{Kind: NoticeError, RequestID: p.RequestID, Text: ResultText(res)})
 	}
+}
+
+// expiryReplyTimeout bounds each expiry notice: nobody waits for it.
+const expiryReplyTimeout = 5 * time.Second
+
+// bounded derives a context that ends after d (if d > 0), or when a
+// shutdown's budget is over, whichever comes first.
+func (e *Engine) bounded(parent context.Context, d time.Duration) (context.Context, context.CancelFunc) {
+	var ctx context.Context
+	var cancel context.CancelFunc
+	if d > 0 {
+		ctx, cancel = context.WithTimeout(parent, d)
+	} else {
+		ctx, cancel = context.WithCancel(parent)
+	}
+	stop := context.AfterFunc(e.end, cancel)
+	return ctx, func() { stop(); cancel() }
 }
 
 // execute calls DingTalk (or, in a dry run, doesn't).
@@ -191,7 +248,10 @@ func (e *Engine) execute(ctx context.Context, p *Pending, log *slog.Logger) Resu
 	}
 	e.obs.SignOut("failed", took)
 	res.Problem = Explain(err)
-	if noAnswer(err) {
+	if errors.Is(context.Cause(ctx), errGaveUp) {
+		res.Problem = "the bot was stopping and DingTalk had not answered in time"
+	}
+	if noAnswer(err) || ctx.Err() != nil {
 		// Signing out again is harmless, so say so rather than guess.
 		res.Problem += "; it is not known whether the sign-out took effect, so run /signout again"
 	}
@@ -210,7 +270,13 @@ func (p *Pending) record() audit.Record {
 	}
 }
 
-func (e *Engine) expire(ctx context.Context, p *Pending, why string) {
+// expire claims p as expired, audits it and tells its invoker in the
+// background (Shutdown waits for that). The audit record is written before
+// anything that could hang.
+func (e *Engine) expire(p *Pending, why string) {
+	if _, err := e.store.Close(p.Code, StateExpired); err != nil {
+		return // confirmed, cancelled or expired by someone else
+	}
 	e.obs.Command(p.Platform, "expired")
 	rec := p.record()
 	rec.Event, rec.Detail, rec.DryRun = audit.Expired, why, e.opt.DryRun
@@ -220,16 +286,32 @@ func (e *Engine) expire(ctx context.Context, p *Pending, why string) {
 		e.obs.AuditFailure()
 		log.Error("audit write failed", "event", rec.Event, "err", err)
 	}
-	tctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-	defer cancel()
-	e.tell(tctx, p.reply, Notice{Kind: NoticeClosed, RequestID: p.RequestID,
-		Text: fmt.Sprintf("Request %s to sign out %s expired (%s); nothing was done.", p.RequestID, TargetLabel(p.Target), why)})
+	e.replies.Add(1)
+	go func() {
+		defer e.replies.Done()
+		ctx, cancel := context.WithTimeout(context.Background(), expiryReplyTimeout)
+		defer cancel()
+		e.tell(ctx, p.reply, Notice{Kind: NoticeClosed, RequestID: p.RequestID,
+			Text: fmt.Sprintf("Request %s to sign out %s expired (%s); nothing was done.", p.RequestID, TargetLabel(p.Target), why)})
+	}()
 }
 
-// Shutdown stops taking commands, waits for work in flight (a confirmed
-// sign-out completes, is audited and reported), then closes the requests
-// still pending: they are audited as expired and their invokers told.
-// It returns ctx's error if the work in flight outlived ctx.
+// errGaveUp is why a sign-out still running late in a shutdown is stopped.
+var errGaveUp = errors.New("shutdown: gave up waiting for the sign-out")
+
+const stoppedWhy = "the bot stopped before it was confirmed"
+
+// Shutdown stops taking commands and closes everything within ctx's
+// deadline, its one budget:
+//   - at once, the requests still pending are audited as expired and
+//     their invokers told, in parallel, each reply bounded;
+//   - a confirmed sign-out in flight completes, is audited and reported;
+//     one still running when most of the budget is gone is stopped and
+//     audited as failed with an unknown outcome, then reported;
+//   - repeated refusals not yet written are written.
+//
+// It returns ctx's error if something outlived ctx; whatever still waits
+// on a chat platform then is cut off.
 func (e *Engine) Shutdown(ctx context.Context) error {
 	e.mu.Lock()
 	already := e.closing
@@ -238,21 +320,63 @@ func (e *Engine) Shutdown(ctx context.Context) error {
 	if already {
 		return nil
 	}
+	defer e.endNow()
+	defer e.hurryNow(errGaveUp)
+	defer context.AfterFunc(ctx, e.endNow)()
 	close(e.stop)
 	<-e.swept
 
+	e.expireOpen()
+	err := e.drain(ctx)
+	e.expireOpen() // requests whose prompt was still being made
+	e.writeRepeats(e.refusals.close())
+	return errors.Join(err, e.waitReplies(ctx))
+}
+
+func (e *Engine) expireOpen() {
+	for _, p := range e.store.Open() {
+		e.expire(p, stoppedWhy)
+	}
+}
+
+// drain waits for the work in flight. Near the end of ctx's budget it
+// stops the sign-outs still running, keeping the rest of the budget for
+// their audit records and reports.
+func (e *Engine) drain(ctx context.Context) error {
 	done := make(chan struct{})
 	go func() { e.inflight.Wait(); close(done) }()
+	var giveUp <-chan time.Time
+	if deadline, ok := ctx.Deadline(); ok {
+		left := time.Until(deadline)
+		t := time.NewTimer(left - min(left*3/10, 3*time.Second))
+		defer t.Stop()
+		giveUp = t.C
+	}
 	select {
 	case <-done:
+		return nil
+	case <-giveUp:
+		e.log.Warn("shutdown: stopping sign-outs still in flight; their outcome will be unknown")
+		e.hurryNow(errGaveUp)
+	case <-ctx.Done():
+	}
+	select {
+	case <-done:
+		return nil
 	case <-ctx.Done():
 		e.log.Error("shutdown: work in flight did not finish in time")
-		return ctx.Err()
+		return fmt.Errorf("shutdown: work in flight: %w", ctx.Err())
 	}
-	for _, p := range e.store.Open() {
-		if _, err := e.store.Close(p.Code, StateExpired); err == nil {
-			e.expire(ctx, p, "the bot stopped before it was confirmed")
-		}
+}
+
+func (e *Engine) waitReplies(ctx context.Context) error {
+	done := make(chan struct{})
+	go func() { e.replies.Wait(); close(done) }()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		e.log.Error("shutdown: some expiry notices were not delivered in time")
+		return fmt.Errorf("shutdown: expiry notices: %w", ctx.Err())
 	}
-	return nil
 }

@@ -8,6 +8,8 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/time/rate"
+
 	"github.com/signout-bot/signout-bot/audit"
 	"github.com/signout-bot/signout-bot/authz"
 	"github.com/signout-bot/signout-bot/commands"
@@ -32,6 +34,7 @@ type Options struct {
 	LookupTimeout  time.Duration // per directory lookup; default 5s
 	SignOutTimeout time.Duration // for the sign-out with its retries; default 30s
 	SweepInterval  time.Duration // how often requests past their TTL are closed; default TTL/4, within 100ms..5s
+	MaxInFlight    int           // commands and actions run at once; more are told to retry; default DefaultMaxInFlight
 	Logger         *slog.Logger
 	Now            func() time.Time
 }
@@ -46,8 +49,20 @@ type Engine struct {
 	mu       sync.Mutex
 	closing  bool
 	inflight sync.WaitGroup
+	slots    chan struct{} // one per command or action in flight
 	stop     chan struct{}
 	swept    chan struct{}
+	refusals *refusals
+	busyLog  rate.Sometimes // an overload does not flood the log as well
+
+	// replies are the expiry notices being sent; Shutdown waits for them.
+	replies sync.WaitGroup
+	// hurry is cancelled when Shutdown gives up on sign-outs in flight, end
+	// when its budget is over: every bounded wait ends then at the latest.
+	hurry    context.Context
+	hurryNow context.CancelCauseFunc
+	end      context.Context
+	endNow   context.CancelFunc
 }
 
 // New checks opt and starts the engine's expiry sweeper.
@@ -71,8 +86,14 @@ func New(opt Options) (*Engine, error) {
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
+	if opt.MaxInFlight <= 0 {
+		opt.MaxInFlight = DefaultMaxInFlight
+	}
 	e := &Engine{opt: opt, log: opt.Logger, store: opt.Store, obs: opt.Observer,
-		stop: make(chan struct{}), swept: make(chan struct{})}
+		slots: make(chan struct{}, opt.MaxInFlight), stop: make(chan struct{}), swept: make(chan struct{}),
+		refusals: newRefusals(), busyLog: rate.Sometimes{Interval: 10 * time.Second}}
+	e.hurry, e.hurryNow = context.WithCancelCause(context.Background())
+	e.end, e.endNow = context.WithCancel(context.Background())
 	if e.obs == nil {
 		e.obs = nopObserver{}
 	}
@@ -96,7 +117,9 @@ func (e *Engine) Pending() int { return len(e.store.Open()) }
 type sweeper interface{ Sweep() }
 
 // sweep closes requests past their expiry, so that each is audited and its
-// invoker told even if nobody clicks again.
+// invoker told even if nobody clicks again, and writes the repeated
+// refusals of windows that are over. It returns as soon as stop closes:
+// the notices it started are waited for by Shutdown.
 func (e *Engine) sweep() {
 	defer close(e.swept)
 	t := time.NewTicker(e.opt.SweepInterval)
@@ -109,27 +132,58 @@ func (e *Engine) sweep() {
 		}
 		now := e.opt.Now()
 		for _, p := range e.store.Open() {
+			if e.stopped() {
+				return // Shutdown expires the rest
+			}
 			if !now.Before(p.ExpiresAt) {
-				if _, err := e.store.Close(p.Code, StateExpired); err == nil {
-					e.expire(context.Background(), p, "no confirmation within the time limit")
-				}
+				e.expire(p, "no confirmation within the time limit")
 			}
 		}
+		e.writeRepeats(e.refusals.due(now))
 		if s, ok := e.store.(sweeper); ok {
 			s.Sweep()
 		}
 	}
 }
 
-// begin registers one unit of work, or refuses it once Shutdown started.
-func (e *Engine) begin() bool {
+func (e *Engine) stopped() bool {
+	select {
+	case <-e.stop:
+		return true
+	default:
+		return false
+	}
+}
+
+// begin registers one unit of work. Once Shutdown started, or with
+// MaxInFlight units running, it answers through c and returns false;
+// otherwise the caller must call done.
+func (e *Engine) begin(ctx context.Context, c Conversation, platform string) bool {
 	e.mu.Lock()
-	defer e.mu.Unlock()
 	if e.closing {
+		e.mu.Unlock()
+		e.tell(ctx, c, Notice{Kind: NoticeError, Text: restartingText})
 		return false
 	}
 	e.inflight.Add(1)
-	return true
+	e.mu.Unlock()
+	select {
+	case e.slots <- struct{}{}:
+		return true
+	default:
+		e.inflight.Done()
+		e.obs.Command(platform, "busy")
+		e.busyLog.Do(func() {
+			e.log.Warn("busy: too much work in flight; commands are being turned away", "max_in_flight", cap(e.slots))
+		})
+		e.tell(ctx, c, Notice{Kind: NoticeError, Text: busyText})
+		return false
+	}
+}
+
+func (e *Engine) done() {
+	<-e.slots
+	e.inflight.Done()
 }
 
 const restartingText = "signout-bot is restarting; try again in a minute."
@@ -138,11 +192,10 @@ const restartingText = "signout-bot is restarting; try again in a minute."
 // user through c, logged, and audited where the spec asks for it. Callers
 // run it off their platform's event loop.
 func (e *Engine) Handle(ctx context.Context, m Message, c Conversation) {
-	if !e.begin() {
-		e.tell(ctx, c, Notice{Kind: NoticeError, Text: restartingText})
+	if !e.begin(ctx, c, m.Platform) {
 		return
 	}
-	defer e.inflight.Done()
+	defer e.done()
 
 	parse := commands.Parse
 	if m.ArgsOnly {
@@ -151,8 +204,9 @@ func (e *Engine) Handle(ctx context.Context, m Message, c Conversation) {
 	cmd, err := parse(m.Text, e.opt.Parse)
 	if err != nil {
 		e.obs.Command(m.Platform, "invalid")
-		e.log.Info("malformed command", "platform", m.Platform, "invoker", m.Invoker, "problem", err)
-		e.tell(ctx, c, Notice{Kind: NoticeUsage, Text: err.Error() + "\n\n" + commands.Usage})
+		e.refuse(ctx, c, refusal{kind: malformed, platform: m.Platform, invoker: m.Invoker,
+			notice: Notice{Kind: NoticeUsage, Text: err.Error() + "\n\n" + commands.Usage},
+			log:    func() { e.log.Info("malformed command", "platform", m.Platform, "invoker", m.Invoker, "problem", err) }})
 		return
 	}
 	switch cmd.Kind {
@@ -235,15 +289,65 @@ func (p *Pending) prompt(dryRun bool) Prompt {
 	return Prompt{RequestID: p.RequestID, Code: p.Code, Target: p.Target, Reason: p.Reason, ExpiresAt: p.ExpiresAt, DryRun: dryRun}
 }
 
-// deny audits and tells a refusal.
+// deny audits and tells a refusal, within the invoker's limits.
 func (e *Engine) deny(ctx context.Context, c Conversation, rec audit.Record, log *slog.Logger, text, why string) {
 	e.obs.Command(rec.Platform, "denied")
-	log.Warn("sign-out denied", "target", rec.Target, "why", why)
 	rec.Event, rec.Detail = audit.Denied, why
-	if !e.record(ctx, c, rec, log) {
-		return
+	e.refuse(ctx, c, refusal{kind: refusedCommand, platform: rec.Platform, invoker: rec.Invoker, rec: &rec, auditLog: log,
+		notice: Notice{Kind: NoticeRefused, RequestID: rec.RequestID, Text: text},
+		log:    func() { log.Warn("sign-out denied", "target", rec.Target, "why", why) }})
+}
+
+// refusal is one refused command or action, before the invoker's limits
+// decide how much of it is logged, audited and said.
+type refusal struct {
+	kind              refusalKind
+	platform, invoker string
+	rec               *audit.Record // the denied record, for refusedCommand
+	auditLog          *slog.Logger  // where a failed write of rec is logged
+	notice            Notice
+	log               func() // logs it as a lone refusal
+}
+
+// refuse logs, audits and answers a refusal: the first of its kind from an
+// invoker in a window as it is, the repeats counted and written as one
+// when the window is over.
+func (e *Engine) refuse(ctx context.Context, c Conversation, r refusal) {
+	v := e.refusals.note(r.kind, r.platform, r.invoker, r.rec, e.opt.Now())
+	if v.ended != nil {
+		e.writeRepeats([]refusalSummary{*v.ended})
 	}
-	e.tell(ctx, c, Notice{Kind: NoticeRefused, RequestID: rec.RequestID, Text: text})
+	if v.first {
+		r.log()
+		if r.rec != nil && !e.record(ctx, c, *r.rec, r.auditLog) {
+			return
+		}
+	}
+	switch v.answer {
+	case answerFully:
+		e.tell(ctx, c, r.notice)
+	case answerTooMany:
+		e.log.Warn("invoker rate limited: further refusals are not answered for a while", "platform", r.platform, "invoker", r.invoker)
+		e.tell(ctx, c, Notice{Kind: NoticeRefused, Text: tooManyText})
+	}
+}
+
+// writeRepeats logs and audits the repeated refusals of windows that are
+// over. There is nobody to tell if the write fails: it is logged.
+func (e *Engine) writeRepeats(repeats []refusalSummary) {
+	for _, s := range repeats {
+		if s.counts[refusedCommand] > 0 {
+			rec := s.record()
+			rec.DryRun = e.opt.DryRun
+			if err := e.opt.Audit.Write(rec); err != nil {
+				e.obs.AuditFailure()
+				e.log.Error("audit write failed", "event", rec.Event, "count", rec.Count, "invoker", s.invoker, "err", err)
+			}
+		}
+		e.log.Warn("repeated refusals", "platform", s.platform, "invoker", s.invoker,
+			"since", s.since, "until", s.until, "denied", s.counts[refusedCommand],
+			"wrong_codes", s.counts[wrongCode], "malformed", s.counts[malformed])
+	}
 }
 
 // record writes rec. On failure it tells the user that nothing will be
@@ -260,7 +364,10 @@ func (e *Engine) record(ctx context.Context, c Conversation, rec audit.Record, l
 	return true
 }
 
+// tell says n through c; it gives up at the end of a shutdown at the latest.
 func (e *Engine) tell(ctx context.Context, c Conversation, n Notice) {
+	ctx, cancel := e.bounded(ctx, 0)
+	defer cancel()
 	if err := c.Tell(ctx, n); err != nil {
 		e.log.Error("could not reply", "request_id", n.RequestID, "err", err)
 	}

@@ -233,11 +233,16 @@ func TestProtectedTargetRefused(t *testing.T) {
 func TestOnlyTheInvokerCanConfirm(t *testing.T) {
 	h := newHarness(t)
 	p, _ := h.prompt("/signout alice lost phone")
-	tellOf(t, h.click(stranger, p.Code).only(t), bot.NoticeRefused, "Only "+invoker)
-	// Another allowed user on another platform with the same name can't either.
+	// Someone not on the allow-list learns nothing (see TestProbe...).
+	tellOf(t, h.click(stranger, p.Code).only(t), bot.NoticeRefused, "No pending request has code")
+	// The same name on another platform is someone else, and not allowed there.
 	r := newRecorder("dingtalk")
 	h.engine.Confirm(context.Background(), bot.Action{Platform: authz.DingTalk, User: invoker, Conversation: channel, Code: p.Code}, r)
-	tellOf(t, r.only(t), bot.NoticeRefused, "Only")
+	tellOf(t, r.only(t), bot.NoticeRefused, "No pending request has code")
+	// Someone allowed is told whose request it is.
+	r = newRecorder("allowed colleague")
+	h.engine.Confirm(context.Background(), bot.Action{Platform: authz.DingTalk, User: "manager4220", Conversation: channel, Code: p.Code}, r)
+	tellOf(t, r.only(t), bot.NoticeRefused, "Only "+invoker)
 	// The request was not consumed.
 	tellOf(t, h.click(invoker, p.Code).all()[0], bot.NoticeProgress, "Signing out")
 	if len(h.signOuts()) != 1 {

@@ -3,9 +3,8 @@ package bot
 import (
 	"errors"
 	"fmt"
+	"sync"
 	"time"
-
-	"github.com/patrickmn/go-cache"
 )
 
 // State is where a request is in its life.
@@ -81,92 +80,108 @@ type Store interface {
 	Open() []*Pending
 }
 
-// MemoryStore is a Store in process memory, built on go-cache: Add is
-// go-cache's atomic insert-if-absent, which makes Close one-shot.
+// MemoryStore is a Store in process memory. One mutex makes Close
+// one-shot.
+//
+// It never forgets an open request: deciding expiry is the engine's job
+// (it closes a request as expired, audits it and tells the invoker), and a
+// store that dropped the request first would leave it unaudited. Closed
+// requests are remembered for retention after they closed, then forgotten
+// on Sweep.
 type MemoryStore struct {
-	open   *cache.Cache // code -> *Pending
-	closed *cache.Cache // code -> closedEntry, remembered for retention
+	mu     sync.Mutex
+	open   map[string]*Pending    // code -> request
+	closed map[string]closedEntry // code -> how it ended
 }
 
 type closedEntry struct {
-	p     *Pending
-	state State
+	p        *Pending
+	state    State
+	closedAt time.Time
 }
 
 // retention is how long a closed code still gets a precise answer
-// ("already confirmed", "expired") instead of "unknown". It also bounds how
-// long an open request is kept if nobody closes it.
+// ("already confirmed", "expired") instead of "unknown", and cannot be
+// drawn again.
 const retention = 24 * time.Hour
 
-// NewMemoryStore returns an empty store. The engine decides expiry (it
-// closes due requests as expired); the store only forgets old entries on
-// Sweep. go-cache's own janitor is not used: its goroutine can't be
-// stopped, so the engine calls Sweep from a loop it owns.
+// NewMemoryStore returns an empty store.
 func NewMemoryStore() *MemoryStore {
-	return &MemoryStore{
-		open:   cache.New(cache.NoExpiration, 0),
-		closed: cache.New(retention, 0),
-	}
+	return &MemoryStore{open: map[string]*Pending{}, closed: map[string]closedEntry{}}
 }
 
 func (s *MemoryStore) Add(p *Pending) error {
-	if _, found := s.closed.Get(p.Code); found {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.taken(p.Code) {
 		return ErrCodeTaken
 	}
-	if err := s.open.Add(p.Code, p, retention); err != nil {
-		return ErrCodeTaken
-	}
+	s.open[p.Code] = p
 	return nil
 }
 
+func (s *MemoryStore) taken(code string) bool {
+	_, open := s.open[code]
+	_, closed := s.closed[code]
+	return open || closed
+}
+
 func (s *MemoryStore) Get(code string) (*Pending, State, error) {
-	if v, found := s.closed.Get(code); found {
-		e := v.(closedEntry)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if e, found := s.closed[code]; found {
 		return e.p, e.state, nil
 	}
-	if v, found := s.open.Get(code); found {
-		return v.(*Pending), StatePending, nil
+	if p, found := s.open[code]; found {
+		return p, StatePending, nil
 	}
 	return nil, 0, ErrUnknown
 }
 
 func (s *MemoryStore) Close(code string, to State) (*Pending, error) {
-	v, found := s.open.Get(code)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p, found := s.open[code]
 	if !found {
-		if _, state, err := s.Get(code); err == nil {
-			return nil, &ClosedError{state}
+		if e, closed := s.closed[code]; closed {
+			return nil, &ClosedError{e.state}
 		}
 		return nil, ErrUnknown
 	}
-	p := v.(*Pending)
-	if err := s.closed.Add(code, closedEntry{p, to}, cache.DefaultExpiration); err != nil {
-		_, state, _ := s.Get(code)
-		return nil, &ClosedError{state}
-	}
-	s.open.Delete(code)
+	delete(s.open, code)
+	// The wall clock, not the engine's: retention only bounds memory.
+	s.closed[code] = closedEntry{p, to, time.Now()}
 	return p, nil
 }
 
 func (s *MemoryStore) Abort(code string) {
-	if v, found := s.closed.Get(code); found && v.(closedEntry).state == StateConfirmed {
-		// Only the winner of the claim calls Abort, so nothing races this Set.
-		s.closed.Set(code, closedEntry{v.(closedEntry).p, StateAborted}, cache.DefaultExpiration)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if e, found := s.closed[code]; found && e.state == StateConfirmed {
+		e.state = StateAborted
+		s.closed[code] = e
 	}
 }
 
 func (s *MemoryStore) Open() []*Pending {
-	items := s.open.Items()
-	out := make([]*Pending, 0, len(items))
-	for code, it := range items {
-		if _, closed := s.closed.Get(code); !closed {
-			out = append(out, it.Object.(*Pending))
-		}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]*Pending, 0, len(s.open))
+	for _, p := range s.open {
+		out = append(out, p)
 	}
 	return out
 }
 
-// Sweep forgets entries older than retention.
+// Sweep forgets requests that closed more than retention ago. Open
+// requests are never forgotten here.
 func (s *MemoryStore) Sweep() {
-	s.open.DeleteExpired()
-	s.closed.DeleteExpired()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	cutoff := time.Now().Add(-retention)
+	for code, e := range s.closed {
+		if e.closedAt.Before(cutoff) {
+			delete(s.closed, code)
+		}
+	}
 }
