@@ -170,7 +170,7 @@ func TestConsoleZeroConfigDryRun(t *testing.T) {
 		t.Fatalf("info logs interleaved with the console chat: %s", p.stderr)
 	}
 	recs := auditEvents(t, filepath.Join(dir, "audit.jsonl"))
-	if got := eventNames(recs); got != "requested,confirmed,succeeded" {
+	if got := eventNames(recs); got != "requested,confirmed,dry_run" { // never "succeeded": that counts real sign-outs
 		t.Fatalf("audit %s", got)
 	}
 	for _, r := range recs {

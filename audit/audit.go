@@ -20,6 +20,9 @@ const (
 	Expired   = "expired"
 	Succeeded = "succeeded"
 	Failed    = "failed"
+	// DryRunDone is the outcome of a confirmed request with dry_run on: so
+	// that counting succeeded counts real sign-outs only.
+	DryRunDone = "dry_run"
 )
 
 // Record is one line of the audit log.

@@ -176,6 +176,9 @@ func (e *Engine) confirm(ctx context.Context, c Conversation, p *Pending, log *s
 	res := e.signOut(ctx, p, log)
 
 	rec.Event, rec.Time = audit.Succeeded, time.Time{}
+	if e.opt.DryRun {
+		rec.Event = audit.DryRunDone
+	}
 	if !res.OK {
 		rec.Event, rec.Detail, rec.Code, rec.DingTalkRequestID = audit.Failed, res.Problem, res.Code, res.DingTalkRequestID
 	}

@@ -570,3 +570,21 @@ func (w testWriter) Write(b []byte) (int, error) {
 	w.t.Log(strings.TrimSuffix(string(b), "\n"))
 	return len(b), nil
 }
+
+// A dry run's outcome is its own event, so that counting "succeeded"
+// counts real sign-outs only (spec section 7).
+func TestDryRunOutcomeIsNotSucceeded(t *testing.T) {
+	h := newHarness(t, func(o *bot.Options) { o.DryRun = true })
+	p, cmd := h.prompt("/signout alice lost phone")
+	h.click(invoker, p.Code)
+	res := cmd.waitFor(t, "result", func(e event) bool { return e.kind == "announce" }).result
+	if !res.OK || !res.DryRun {
+		t.Fatalf("result %+v", res)
+	}
+	if got := h.events(); got != "requested,confirmed,dry_run" {
+		t.Fatalf("audit events %s", got)
+	}
+	if len(h.signOuts()) != 0 {
+		t.Fatal("a dry run called signOut")
+	}
+}
