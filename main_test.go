@@ -234,13 +234,10 @@ http:
 	}
 }
 
-// The README says to copy the example to config.yaml; the README's first
-// command (-console without -config) must still not go live with it.
-func TestConsoleWithoutConfigFlagIgnoresLiveConfigYAML(t *testing.T) {
-	api := fakedingtalk.NewOpenAPI(t)
-	api.AddUser(fakedingtalk.FakeUser{UserID: "alice", Name: "Alice Liddell", Exclusive: true})
-	dir := t.TempDir()
-	writeConfig(t, dir, fmt.Sprintf(`
+// liveConsoleConfig is a live (not dry-run) config on the fake DingTalk,
+// with the secret in ${DT_SECRET}.
+func liveConsoleConfig(api *fakedingtalk.OpenAPI) string {
+	return fmt.Sprintf(`
 dingtalk:
   client_id: %s
   client_secret: ${DT_SECRET}
@@ -250,7 +247,16 @@ dingtalk:
   stream: false
 http:
   listen: ""
-`, fakedingtalk.ClientID, api.URL(), api.URL()))
+`, fakedingtalk.ClientID, api.URL(), api.URL())
+}
+
+// The README says to copy the example to config.yaml; the README's first
+// command (-console without -config) must still not go live with it.
+func TestConsoleWithoutConfigFlagIgnoresLiveConfigYAML(t *testing.T) {
+	api := fakedingtalk.NewOpenAPI(t)
+	api.AddUser(fakedingtalk.FakeUser{UserID: "alice", Name: "Alice Liddell", Exclusive: true})
+	dir := t.TempDir()
+	writeConfig(t, dir, liveConsoleConfig(api))
 	p := start(t, dir, []string{"DT_SECRET=" + fakedingtalk.ClientSecret}, "-console")
 	p.expect(`DRY RUN`)
 	p.send("/signout alice laptop stolen")
@@ -272,17 +278,7 @@ http:
 func TestConsoleLiveBanner(t *testing.T) {
 	dir := t.TempDir()
 	api := fakedingtalk.NewOpenAPI(t)
-	cfg := writeConfig(t, dir, fmt.Sprintf(`
-dingtalk:
-  client_id: %s
-  client_secret: ${DT_SECRET}
-  corp_id: dingcorp
-  api_url: %s
-  oapi_url: %s
-  stream: false
-http:
-  listen: ""
-`, fakedingtalk.ClientID, api.URL(), api.URL()))
+	cfg := writeConfig(t, dir, liveConsoleConfig(api))
 	p := start(t, dir, []string{"DT_SECRET=" + fakedingtalk.ClientSecret}, "-console", "-verbose", "-config", cfg)
 	p.expect(`LIVE: a confirmed sign-out really signs the person out`)
 	p.expect(`^Audit log: audit.jsonl`)

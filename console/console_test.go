@@ -31,17 +31,7 @@ type session struct {
 
 func startConsole(t *testing.T) *session {
 	t.Helper()
-	af, err := audit.Open(filepath.Join(t.TempDir(), "audit.jsonl"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	e, err := bot.New(bot.Options{
-		Policy: authz.New(authz.Rules{TrustConsole: true}), Audit: af, TTL: time.Minute, DryRun: true, Parse: commands.Options{ReasonRequired: true},
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	e, af := newEngine(t, filepath.Join(t.TempDir(), "audit.jsonl"))
 	inR, inW := io.Pipe()
 	outR, outW := io.Pipe()
 	s := &session{t: t, in: inW, lines: make(chan string, 64), done: make(chan error, 1)}
@@ -64,6 +54,23 @@ func startConsole(t *testing.T) *session {
 	})
 	s.expect("^hello$")
 	return s
+}
+
+// newEngine is a dry-run engine that trusts the console, auditing to path.
+func newEngine(t *testing.T, path string) (*bot.Engine, *audit.File) {
+	t.Helper()
+	af, err := audit.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := bot.New(bot.Options{
+		Policy: authz.New(authz.Rules{TrustConsole: true}), Audit: af, TTL: time.Minute, DryRun: true, Parse: commands.Options{ReasonRequired: true},
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e, af
 }
 
 func (s *session) send(line string) {

@@ -3,21 +3,16 @@ package console_test
 import (
 	"context"
 	"io"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/creack/pty"
 
 	"github.com/signout-bot/signout-bot/audit"
-	"github.com/signout-bot/signout-bot/authz"
-	"github.com/signout-bot/signout-bot/bot"
-	"github.com/signout-bot/signout-bot/commands"
 	"github.com/signout-bot/signout-bot/console"
 )
 
@@ -82,17 +77,7 @@ func startPTY(t *testing.T) *ptySession {
 		t.Fatal(err)
 	}
 	path := filepath.Join(t.TempDir(), "audit.jsonl")
-	af, err := audit.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e, err := bot.New(bot.Options{
-		Policy: authz.New(authz.Rules{TrustConsole: true}), Audit: af, TTL: time.Minute, DryRun: true, Parse: commands.Options{ReasonRequired: true},
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	e, af := newEngine(t, path)
 	s := &ptySession{master: master, screen: newScreen(master), audit: path, done: make(chan error, 1)}
 	c := console.New(tty, tty)
 	go func() { s.done <- c.Run(context.Background(), e, "hello") }()
