@@ -23,10 +23,10 @@ func (e *Engine) Cancel(ctx context.Context, a Action, c Conversation) {
 }
 
 func (e *Engine) runAction(ctx context.Context, kind commands.Kind, a Action, c Conversation) {
-	if !e.begin(ctx, c, a.Platform) {
+	if !e.begin(ctx, c, a.Platform, e.actionSlots) {
 		return
 	}
-	defer e.done()
+	defer e.done(e.actionSlots)
 	e.act(ctx, kind, a, c)
 }
 

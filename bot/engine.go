@@ -34,7 +34,7 @@ type Options struct {
 	LookupTimeout  time.Duration // per directory lookup; default 5s
 	SignOutTimeout time.Duration // for the sign-out with its retries; default 30s
 	SweepInterval  time.Duration // how often requests past their TTL are closed; default TTL/4, within 100ms..5s
-	MaxInFlight    int           // commands and actions run at once; more are told to retry; default DefaultMaxInFlight
+	MaxInFlight    int           // new commands run at once, and as many confirms/cancels; more are told to retry; default DefaultMaxInFlight
 	Logger         *slog.Logger
 	Now            func() time.Time
 }
@@ -46,14 +46,15 @@ type Engine struct {
 	store Store
 	obs   Observer
 
-	mu       sync.Mutex
-	closing  bool
-	inflight sync.WaitGroup
-	slots    chan struct{} // one per command or action in flight
-	stop     chan struct{}
-	swept    chan struct{}
-	refusals *refusals
-	busyLog  rate.Sometimes // an overload does not flood the log as well
+	mu          sync.Mutex
+	closing     bool
+	inflight    sync.WaitGroup
+	slots       chan struct{} // one per new command in flight
+	actionSlots chan struct{} // one per confirm or cancel in flight: they finish work already started
+	stop        chan struct{}
+	swept       chan struct{}
+	refusals    *refusals
+	busyLog     rate.Sometimes // an overload does not flood the log as well
 
 	// replies are the expiry notices being sent; Shutdown waits for them.
 	replies sync.WaitGroup
@@ -90,7 +91,7 @@ func New(opt Options) (*Engine, error) {
 		opt.MaxInFlight = DefaultMaxInFlight
 	}
 	e := &Engine{opt: opt, log: opt.Logger, store: opt.Store, obs: opt.Observer,
-		slots: make(chan struct{}, opt.MaxInFlight), stop: make(chan struct{}), swept: make(chan struct{}),
+		slots: make(chan struct{}, opt.MaxInFlight), actionSlots: make(chan struct{}, opt.MaxInFlight), stop: make(chan struct{}), swept: make(chan struct{}),
 		refusals: newRefusals(), busyLog: rate.Sometimes{Interval: 10 * time.Second}}
 	e.hurry, e.hurryNow = context.WithCancelCause(context.Background())
 	e.end, e.endNow = context.WithCancel(context.Background())
@@ -155,10 +156,20 @@ func (e *Engine) stopped() bool {
 	}
 }
 
-// begin registers one unit of work. Once Shutdown started, or with
-// MaxInFlight units running, it answers through c and returns false;
-// otherwise the caller must call done.
-func (e *Engine) begin(ctx context.Context, c Conversation, platform string) bool {
+// poolFor picks the slots a command runs in: confirming or cancelling a
+// request already made has slots of its own, so that under overload the
+// bot finishes what it started instead of turning its confirmations away.
+func (e *Engine) poolFor(kind commands.Kind, parseErr error) chan struct{} {
+	if parseErr == nil && (kind == commands.Confirm || kind == commands.Cancel) {
+		return e.actionSlots
+	}
+	return e.slots
+}
+
+// begin registers one unit of work in pool. Once Shutdown started, or
+// with the pool full, it answers through c and returns false; otherwise
+// the caller must call done with the same pool.
+func (e *Engine) begin(ctx context.Context, c Conversation, platform string, pool chan struct{}) bool {
 	e.mu.Lock()
 	if e.closing {
 		e.mu.Unlock()
@@ -168,21 +179,21 @@ func (e *Engine) begin(ctx context.Context, c Conversation, platform string) boo
 	e.inflight.Add(1)
 	e.mu.Unlock()
 	select {
-	case e.slots <- struct{}{}:
+	case pool <- struct{}{}:
 		return true
 	default:
 		e.inflight.Done()
 		e.obs.Command(platform, "busy")
 		e.busyLog.Do(func() {
-			e.log.Warn("busy: too much work in flight; commands are being turned away", "max_in_flight", cap(e.slots))
+			e.log.Warn("busy: too much work in flight; commands are being turned away", "max_in_flight", cap(pool))
 		})
 		e.tell(ctx, c, Notice{Kind: NoticeError, Text: busyText})
 		return false
 	}
 }
 
-func (e *Engine) done() {
-	<-e.slots
+func (e *Engine) done(pool chan struct{}) {
+	<-pool
 	e.inflight.Done()
 }
 
@@ -192,16 +203,15 @@ const restartingText = "signout-bot is restarting; try again in a minute."
 // user through c, logged, and audited where the spec asks for it. Callers
 // run it off their platform's event loop.
 func (e *Engine) Handle(ctx context.Context, m Message, c Conversation) {
-	if !e.begin(ctx, c, m.Platform) {
-		return
-	}
-	defer e.done()
-
 	parse := commands.Parse
 	if m.ArgsOnly {
 		parse = commands.ParseArgs
 	}
 	cmd, err := parse(m.Text, e.opt.Parse)
+	if !e.begin(ctx, c, m.Platform, e.poolFor(cmd.Kind, err)) {
+		return
+	}
+	defer e.done(e.poolFor(cmd.Kind, err))
 	if err != nil {
 		e.obs.Command(m.Platform, "invalid")
 		e.refuse(ctx, c, refusal{kind: malformed, platform: m.Platform, invoker: m.Invoker,
