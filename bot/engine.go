@@ -278,7 +278,8 @@ func (e *Engine) request(ctx context.Context, m Message, cmd commands.Command, c
 // duplicateWarning names the oldest other request still pending for p's
 // target, from anyone on any platform: both prompts are shown (two
 // responders must not block each other), but the later one says so, so
-// that nobody confirms both by accident.
+// that nobody confirms both by accident. It runs after p is stored, so of
+// two concurrent requests the later always sees the earlier.
 func (e *Engine) duplicateWarning(p *Pending) string {
 	var first *Pending
 	for _, o := range e.store.Open() {
