@@ -1,10 +1,13 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/signout-bot/signout-bot/audit"
@@ -96,8 +99,43 @@ func (e *Engine) unknownCode(ctx context.Context, c Conversation, a Action, p *P
 		}
 	}
 	e.refuse(ctx, c, refusal{kind: wrongCode, platform: a.Platform, invoker: a.User, log: logIt,
-		notice: Notice{Kind: NoticeRefused, Text: fmt.Sprintf(
-			"No pending request has code %s. It may have expired, or the bot restarted since; run /signout again.", a.Code)}})
+		notice: Notice{Kind: NoticeRefused, Text: e.unknownCodeText(a)}})
+}
+
+// unknownCodeText answers an unknown code. An allowed sender with requests
+// pending is shown their own codes (a mistyped code is not a reason to ask
+// again); anyone else gets the one answer that tells nothing.
+func (e *Engine) unknownCodeText(a Action) string {
+	var own []string
+	if e.opt.Policy.MayInvoke(a.Platform, a.User).Allowed {
+		own = e.pendingCodes(a.Platform, a.User)
+	}
+	switch len(own) {
+	case 0:
+		return fmt.Sprintf("No pending request has code %s. It may have expired, or the bot restarted since; run /signout again.", a.Code)
+	case 1:
+		return fmt.Sprintf("No pending request has code %s; you have one pending: %s.", a.Code, own[0])
+	default:
+		return fmt.Sprintf("No pending request has code %s; you have %d pending: %s.", a.Code, len(own), strings.Join(own, ", "))
+	}
+}
+
+// pendingCodes lists the codes of user's open requests, oldest first.
+func (e *Engine) pendingCodes(platform, user string) []string {
+	var mine []*Pending
+	for _, p := range e.store.Open() {
+		if p.Platform == platform && p.Invoker == user {
+			mine = append(mine, p)
+		}
+	}
+	slices.SortFunc(mine, func(x, y *Pending) int {
+		return cmp.Or(x.CreatedAt.Compare(y.CreatedAt), strings.Compare(x.Code, y.Code))
+	})
+	codes := make([]string, len(mine))
+	for i, p := range mine {
+		codes[i] = p.Code
+	}
+	return codes
 }
 
 // checkAction returns why a (wrong) person or place may not act on p.

@@ -278,9 +278,40 @@ func (e *Engine) request(ctx context.Context, m Message, cmd commands.Command, c
 	}
 	e.obs.Command(m.Platform, "requested")
 	log.Info("sign-out requested", "target", target.UserID, "via", target.Via, "expires", p.ExpiresAt)
-	if err := c.Ask(ctx, p.prompt(e.opt.DryRun)); err != nil {
+	prompt := p.prompt(e.opt.DryRun)
+	prompt.Target.Warning = joinWarnings(prompt.Target.Warning, e.duplicateWarning(p))
+	if err := c.Ask(ctx, prompt); err != nil {
 		log.Error("could not show the confirmation prompt", "err", err)
 	}
+}
+
+// duplicateWarning names the oldest other request still pending for p's
+// target, from anyone on any platform: both prompts are shown (two
+// responders must not block each other), but the later one says so, so
+// that nobody confirms both by accident. It runs after p is stored, so of
+// two concurrent requests the later always sees the earlier.
+func (e *Engine) duplicateWarning(p *Pending) string {
+	var first *Pending
+	for _, o := range e.store.Open() {
+		if o == p || authz.NormalizeUserID(o.Target.UserID) != authz.NormalizeUserID(p.Target.UserID) {
+			continue
+		}
+		if first == nil || o.CreatedAt.Before(first.CreatedAt) {
+			first = o
+		}
+	}
+	if first == nil {
+		return ""
+	}
+	return fmt.Sprintf("Request %s (asked by %s on %s) is already waiting for confirmation for this account; confirm only one of them.",
+		first.RequestID, first.Invoker, first.Platform)
+}
+
+func joinWarnings(a, b string) string {
+	if a == "" || b == "" {
+		return a + b
+	}
+	return a + " " + b
 }
 
 // add stores p under a fresh code, drawing again on the rare collision.
