@@ -107,8 +107,14 @@ func BenchmarkLoad(b *testing.B) {
 		b.Errorf("goroutines: %d before the load, %d once idle after: a leak?", sum.goroutinesBefore, sum.goroutinesIdle)
 	}
 	sum.peakKB = loadProcKB(b, r.cmd.Process.Pid, "VmHWM")
-	if pending, err := r.metric("signoutbot_pending_confirmations"); err != nil || pending != 0 {
-		b.Errorf("pending confirmations once idle: %v %v", pending, err)
+	// Past its in-flight bound the bot sheds work with a "busy" answer; a
+	// request whose confirm was shed waits for its TTL, as it should.
+	shed := r.shed()
+	if shed > 0 {
+		b.Logf("overload: %.0f commands and confirmations were answered busy (shed)", shed)
+	}
+	if pending, err := r.metric("signoutbot_pending_confirmations"); err != nil || pending > shed {
+		b.Errorf("pending confirmations once idle: %v (shed %v) %v", pending, shed, err)
 	}
 	r.stop()
 	sum.accounts = r.checkAccounts()
@@ -622,6 +628,17 @@ func (r *loadRig) metric(name string) (float64, error) {
 		}
 	}
 	return 0, fmt.Errorf("/metrics has no %s", name)
+}
+
+// shed is how many commands and confirmations the bot answered "busy".
+func (r *loadRig) shed() float64 {
+	total := 0.0
+	for _, platform := range []string{"dingtalk", "slack"} {
+		if v, err := r.metric(`signoutbot_commands_total{outcome="busy",platform="` + platform + `"}`); err == nil {
+			total += v
+		}
+	}
+	return total
 }
 
 // stop ends the bot with SIGTERM, as systemd does, and expects exit 0.
