@@ -178,18 +178,43 @@ func (e *Engine) begin(ctx context.Context, c Conversation, platform string, poo
 	}
 	e.inflight.Add(1)
 	e.mu.Unlock()
+	if e.claimSlot(ctx, pool) {
+		return true
+	}
+	e.inflight.Done()
+	e.obs.Command(platform, "busy")
+	e.busyLog.Do(func() {
+		e.log.Warn("busy: too much work in flight; commands are being turned away", "max_in_flight", cap(pool))
+	})
+	e.tell(ctx, c, Notice{Kind: NoticeError, Text: busyText})
+	return false
+}
+
+// actionWait is how long a confirm or cancel waits for a slot: finishing
+// a request already prompted is worth a short queue, a new one is not.
+const actionWait = 2 * time.Second
+
+// claimSlot takes a slot in pool: at once for new commands, within
+// actionWait for confirms and cancels.
+func (e *Engine) claimSlot(ctx context.Context, pool chan struct{}) bool {
 	select {
 	case pool <- struct{}{}:
 		return true
 	default:
-		e.inflight.Done()
-		e.obs.Command(platform, "busy")
-		e.busyLog.Do(func() {
-			e.log.Warn("busy: too much work in flight; commands are being turned away", "max_in_flight", cap(pool))
-		})
-		e.tell(ctx, c, Notice{Kind: NoticeError, Text: busyText})
+	}
+	if pool != e.actionSlots {
 		return false
 	}
+	t := time.NewTimer(actionWait)
+	defer t.Stop()
+	select {
+	case pool <- struct{}{}:
+		return true
+	case <-t.C:
+	case <-ctx.Done():
+	case <-e.stop:
+	}
+	return false
 }
 
 func (e *Engine) done(pool chan struct{}) {
