@@ -116,8 +116,14 @@ func FuzzMentionBinding(f *testing.F) {
 		e.Handle(context.Background(), bot.Message{Platform: authz.DingTalk, Invoker: "manager4220", Conversation: "c",
 			Text: text, Mentions: mentions, MentionWords: words}, r)
 		evs := r.all()
-		if len(evs) != 1 {
+		if len(evs) > 1 {
 			t.Fatalf("%d events: %s", len(evs), r.dump())
+		}
+		if len(evs) == 0 {
+			// The engine is shared across inputs, so the per-invoker limit
+			// (bot/limits.go) silences repeated refusals; it never silences
+			// a prompt, and silence signs no one out.
+			return
 		}
 		if evs[0].kind != "ask" {
 			return
