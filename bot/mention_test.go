@@ -2,16 +2,13 @@ package bot_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/signout-bot/signout-bot/audit"
 	"github.com/signout-bot/signout-bot/authz"
 	"github.com/signout-bot/signout-bot/bot"
 	"github.com/signout-bot/signout-bot/commands"
+	"github.com/signout-bot/signout-bot/internal/enginetest"
 )
 
 var (
@@ -104,7 +101,7 @@ func FuzzMentionBinding(f *testing.F) {
 	f.Add("/signout @a b", ",x", 1)
 	f.Add("/signout alice cc @bob", "bob", 1)
 	f.Add("/signout ＠Ｇｕｅｓｔ x ＠bob", "bob", 1)
-	e := newBareEngine(f)
+	e := enginetest.Bare(f, "manager4220")
 	f.Fuzz(func(t *testing.T, text, data string, words int) {
 		var mentions []bot.Mention
 		if data != "" {
@@ -149,29 +146,4 @@ func FuzzMentionBinding(f *testing.F) {
 			t.Fatalf("%q bound to %q: %d @ in the text, %d reported, mentions %+v", text, got, n, words, mentions)
 		}
 	})
-}
-
-type nopAudit struct{}
-
-func (nopAudit) Write(audit.Record) error { return nil }
-
-// newBareEngine is an engine with no directory and an audit log that keeps
-// nothing, for fuzzing.
-func newBareEngine(tb testing.TB) *bot.Engine {
-	e, err := bot.New(bot.Options{
-		Policy: authz.New(authz.Rules{Invokers: map[string][]string{authz.DingTalk: {"manager4220"}}}),
-		Audit:  nopAudit{}, DryRun: true, TTL: time.Hour, SweepInterval: time.Hour,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-	})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		if err := e.Shutdown(ctx); err != nil {
-			tb.Errorf("shutdown: %v", err)
-		}
-	})
-	return e
 }

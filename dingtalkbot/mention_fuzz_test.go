@@ -3,18 +3,14 @@ package dingtalkbot
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/open-dingtalk/dingtalk-stream-sdk-go/chatbot"
 
-	"github.com/signout-bot/signout-bot/audit"
-	"github.com/signout-bot/signout-bot/authz"
 	"github.com/signout-bot/signout-bot/bot"
+	"github.com/signout-bot/signout-bot/internal/enginetest"
 )
 
 // Kinds of word in a generated message.
@@ -102,7 +98,7 @@ func FuzzMentionTarget(f *testing.F) {
 	f.Add([]byte{0, wordOutsider, wordMention, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3})
 	f.Add([]byte{0, wordUserID, wordMention})
 	f.Add([]byte{0, wordMention, wordEmail})
-	e := newBareEngine(f)
+	e := enginetest.Bare(f, manager)
 	f.Fuzz(func(t *testing.T, b []byte) {
 		m, target := genMessage(b)
 		c := &promptRecorder{}
@@ -120,7 +116,7 @@ func FuzzMentionTarget(f *testing.F) {
 
 func TestMentionTargetProperty(t *testing.T) {
 	// Every message of up to 5 words, over every kind of word.
-	e := newBareEngine(t)
+	e := enginetest.Bare(t, manager)
 	n := 0
 	var walk func(b []byte)
 	walk = func(b []byte) {
@@ -177,29 +173,4 @@ func (r *promptRecorder) target() (string, bool) {
 		return "", false
 	}
 	return r.prompt.Target.UserID, true
-}
-
-type nopAudit struct{}
-
-func (nopAudit) Write(audit.Record) error { return nil }
-
-// newBareEngine is a dry-run engine with no directory and an audit log
-// that keeps nothing.
-func newBareEngine(tb testing.TB) *bot.Engine {
-	e, err := bot.New(bot.Options{
-		Policy: authz.New(authz.Rules{Invokers: map[string][]string{authz.DingTalk: {manager}}}),
-		Audit:  nopAudit{}, DryRun: true, TTL: time.Hour, SweepInterval: time.Hour,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-	})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		if err := e.Shutdown(ctx); err != nil {
-			tb.Errorf("shutdown: %v", err)
-		}
-	})
-	return e
 }
