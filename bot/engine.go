@@ -233,10 +233,11 @@ func (e *Engine) Handle(ctx context.Context, m Message, c Conversation) {
 		parse = commands.ParseArgs
 	}
 	cmd, err := parse(m.Text, e.opt.Parse)
-	if !e.begin(ctx, c, m.Platform, e.poolFor(cmd.Kind, err)) {
+	pool := e.poolFor(cmd.Kind, err)
+	if !e.begin(ctx, c, m.Platform, pool) {
 		return
 	}
-	defer e.done(e.poolFor(cmd.Kind, err))
+	defer e.done(pool)
 	if err != nil {
 		e.obs.Command(m.Platform, "invalid")
 		e.refuse(ctx, c, refusal{kind: malformed, platform: m.Platform, invoker: m.Invoker,

@@ -80,16 +80,24 @@ func (c *conversation) replacesPrompt(k bot.NoticeKind) bool {
 func (c *conversation) Ask(ctx context.Context, p bot.Prompt) error {
 	m := promptMessage(p, c.b.now())
 	if c.responseURL != "" {
+		// Marked before sending: an expiry or cancel can arrive as soon as
+		// Slack has the prompt, before respond returns, and must replace it.
+		// A replace that finds no prompt falls back to a private message.
+		c.setPromptInPlace(!c.click)
 		err := c.b.respond(ctx, c.responseURL, m, ephemeral)
 		if err == nil {
-			c.mu.Lock()
-			c.promptInPlace = !c.click
-			c.mu.Unlock()
 			return nil
 		}
+		c.setPromptInPlace(false)
 		c.b.log.Warn("could not show the prompt through response_url; trying chat.postEphemeral", "request_id", p.RequestID, "err", err)
 	}
 	return c.b.postEphemeral(ctx, c.channel, c.user, c.thread, m)
+}
+
+func (c *conversation) setPromptInPlace(v bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.promptInPlace = v
 }
 
 // Announce posts the result where the command was given, for everyone.
