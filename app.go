@@ -86,15 +86,13 @@ func newApp(cfg *config.Config, withConsole bool, stdin io.Reader, stdout, stder
 			return err
 		}
 	}
+	invokers := map[string][]string{bot.Slack: cfg.Authz.SlackUsers, bot.DingTalk: cfg.Authz.DingTalkUsers}
+	if withConsole {
+		// Whoever has the terminal already has the process and its credentials.
+		invokers[bot.Console] = []string{bot.ConsoleUser}
+	}
 	opt := bot.Options{
-		Policy: authz.New(authz.Rules{
-			Invokers: map[string][]string{
-				authz.Slack:    cfg.Authz.SlackUsers,
-				authz.DingTalk: cfg.Authz.DingTalkUsers,
-			},
-			Protected:    cfg.Authz.ProtectedUsers,
-			TrustConsole: withConsole,
-		}),
+		Policy:          authz.New(authz.Rules{Invokers: invokers, Protected: cfg.Authz.ProtectedUsers}),
 		Audit:           a.audit,
 		TTL:             cfg.Confirm.TTL,
 		DryRun:          cfg.DryRun,
@@ -119,6 +117,7 @@ func newApp(cfg *config.Config, withConsole bool, stdin io.Reader, stdout, stder
 	a.metrics.WatchPending(a.engine.Pending)
 	if withConsole {
 		a.console = console.New(stdin, stdout)
+		a.engine.SetReplier(bot.Console, a.console)
 		a.banner = consoleBanner(cfg, dt != nil)
 	}
 	if err := a.addFrontEnds(dt); err != nil {

@@ -1,17 +1,10 @@
 // Package authz decides who may sign out whom. It knows platforms only as
-// names; it knows nothing of Slack or DingTalk themselves.
+// the names its rules give; it knows nothing of Slack or DingTalk.
 package authz
 
 import (
 	"fmt"
 	"strings"
-)
-
-// Platform names used by the front ends.
-const (
-	Slack    = "slack"
-	DingTalk = "dingtalk"
-	Console  = "console"
 )
 
 // Decision is an answer with its reason, for the user and the audit log.
@@ -28,13 +21,11 @@ type Policy struct {
 
 // Rules configures a Policy.
 type Rules struct {
-	// Invokers maps a platform to the user IDs allowed to invoke and confirm.
+	// Invokers maps a platform name to the user IDs allowed to invoke and
+	// confirm there.
 	Invokers map[string][]string
 	// Protected are DingTalk userIds that can never be signed out.
 	Protected []string
-	// TrustConsole lets the local console user act: whoever has the terminal
-	// already has the process and its credentials.
-	TrustConsole bool
 }
 
 // New builds a Policy from rules.
@@ -46,14 +37,8 @@ func New(r Rules) *Policy {
 	for platform, users := range r.Invokers {
 		p.invokers[platform] = set(users)
 	}
-	if r.TrustConsole {
-		p.invokers[Console] = map[string]bool{ConsoleUser: true}
-	}
 	return p
 }
-
-// ConsoleUser is the invoker name of the local console.
-const ConsoleUser = "console"
 
 // MayInvoke decides whether user on platform may ask for or confirm a sign-out.
 func (p *Policy) MayInvoke(platform, user string) Decision {

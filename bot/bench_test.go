@@ -37,7 +37,7 @@ func BenchmarkCommandToPrompt(b *testing.B) {
 	m := slackMsg(invoker, "/signout alice lost phone")
 	b.ReportAllocs()
 	for b.Loop() {
-		h.engine.Handle(context.Background(), m, c)
+		h.handle(m, c)
 	}
 }
 
@@ -50,7 +50,7 @@ func BenchmarkConfirmToSignOut(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		b.StopTimer()
-		h.engine.Handle(context.Background(), m, c)
+		h.handle(m, c)
 		a := bot.Action{Platform: m.Platform, User: invoker, Conversation: channel, Code: c.prompt.Code}
 		b.StartTimer()
 		h.engine.Confirm(context.Background(), a, c)
@@ -100,12 +100,12 @@ func BenchmarkRefusalFlood(b *testing.B) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				h.engine.Handle(context.Background(), slackMsg(stranger, fmt.Sprintf("/signout alice attempt %d", i)), flood)
+				h.handle(slackMsg(stranger, fmt.Sprintf("/signout alice attempt %d", i)), flood)
 			}()
 			if i == n/2 {
 				allowed := &countingConversation{}
 				start := time.Now()
-				h.engine.Handle(context.Background(), slackMsg(invoker, "/signout alice lost phone"), allowed)
+				h.handle(slackMsg(invoker, "/signout alice lost phone"), allowed)
 				allowedTook = time.Since(start)
 				if allowed.asks.Load() != 1 {
 					b.Fatalf("the allowed command was not prompted (%d tells)", allowed.tells.Load())

@@ -4,7 +4,8 @@
 //	-> confirm (or cancel, or expiry) -> sign-out -> result and audit
 //
 // Front ends (Slack, DingTalk, console) turn platform events into Message
-// and Action values and implement Conversation to carry the answers back.
+// and Action values and implement Conversation to carry the answers back,
+// and Replier to answer a stored request's Address from any process.
 // The engine knows nothing of any chat platform; it talks to DingTalk's
 // directory and sign-out API through the small interfaces in deps.go.
 package bot
@@ -17,10 +18,14 @@ import (
 // Message is one chat command, stripped of platform syntax (bot mentions,
 // slash-command envelopes).
 type Message struct {
-	Platform     string // authz.Slack, authz.DingTalk, authz.Console
+	Platform     string // Slack, DingTalk, Console
 	Invoker      string // the sender's platform user ID
 	Conversation string // where it was said: channel or conversation ID
 	Direct       bool   // a 1:1 chat with the bot
+	// ReplyTo is where the command was given, as plain data: the result
+	// and the expiry notice of a request it makes go there, from any
+	// replica.
+	ReplyTo Address
 	// Text is the whole command ("/signout alice lost phone", "confirm AB12CD"),
 	// or, when ArgsOnly, the text after a slash command ("alice lost phone").
 	Text     string

@@ -37,9 +37,13 @@ func (e *Engine) runAction(ctx context.Context, kind commands.Kind, a Action, c 
 // holds, claims the request (one-shot) and carries the action out.
 func (e *Engine) act(ctx context.Context, kind commands.Kind, a Action, c Conversation) {
 	log := e.log.With("platform", a.Platform, "user", a.User, "action", kind.String())
-	p, state, err := e.store.Get(a.Code)
+	p, state, err := e.get(ctx, a.Code)
+	if err != nil && !domainError(err) {
+		e.storeFailed(ctx, c, a.Platform, "", "get", err, log)
+		return
+	}
 	if err != nil || !e.mayKnow(a, p) {
-		e.unknownCode(ctx, c, a, p, log)
+		e.unknownCode(ctx, c, a, err == nil, log)
 		return
 	}
 	log = log.With("request_id", p.RequestID)
@@ -80,7 +84,7 @@ func (e *Engine) act(ctx context.Context, kind commands.Kind, a Action, c Conver
 // invoker may, and so may whoever is on the allow-list. To anyone else a
 // live code looks exactly like an unknown one, so that guessing codes
 // tells nothing (who asked, the request id, that it exists).
-func (e *Engine) mayKnow(a Action, p *Pending) bool {
+func (e *Engine) mayKnow(a Action, p Pending) bool {
 	if a.Platform == p.Platform && a.User == p.Invoker {
 		return true
 	}
@@ -88,27 +92,26 @@ func (e *Engine) mayKnow(a Action, p *Pending) bool {
 }
 
 // unknownCode answers a code that is unknown, or not the sender's to know
-// (p non-nil): the same answer either way, within the sender's limits.
-func (e *Engine) unknownCode(ctx context.Context, c Conversation, a Action, p *Pending, log *slog.Logger) {
+// (exists): the same answer either way, within the sender's limits.
+func (e *Engine) unknownCode(ctx context.Context, c Conversation, a Action, exists bool, log *slog.Logger) {
 	e.obs.Command(a.Platform, "unknown_code")
 	logIt := func() { log.Info("action on an unknown code", "code", a.Code) }
-	if p != nil {
+	if exists {
 		logIt = func() {
-			log.Warn("action on another's request by someone not on the allow-list; answered as an unknown code",
-				"request_id", p.RequestID)
+			log.Warn("action on another's request by someone not on the allow-list; answered as an unknown code", "code", a.Code)
 		}
 	}
 	e.refuse(ctx, c, refusal{kind: wrongCode, platform: a.Platform, invoker: a.User, log: logIt,
-		notice: Notice{Kind: NoticeRefused, Text: e.unknownCodeText(a)}})
+		notice: Notice{Kind: NoticeRefused, Text: e.unknownCodeText(ctx, a)}})
 }
 
 // unknownCodeText answers an unknown code. An allowed sender with requests
 // pending is shown their own codes (a mistyped code is not a reason to ask
 // again); anyone else gets the one answer that tells nothing.
-func (e *Engine) unknownCodeText(a Action) string {
+func (e *Engine) unknownCodeText(ctx context.Context, a Action) string {
 	var own []string
 	if e.opt.Policy.MayInvoke(a.Platform, a.User).Allowed {
-		own = e.pendingCodes(a.Platform, a.User)
+		own = e.pendingCodes(ctx, a.Platform, a.User)
 	}
 	switch len(own) {
 	case 0:
@@ -121,14 +124,15 @@ func (e *Engine) unknownCodeText(a Action) string {
 }
 
 // pendingCodes lists the codes of user's open requests, oldest first.
-func (e *Engine) pendingCodes(platform, user string) []string {
-	var mine []*Pending
-	for _, p := range e.store.Open() {
+func (e *Engine) pendingCodes(ctx context.Context, platform, user string) []string {
+	open, _ := e.openRequests(ctx) // logged; without the list the answer just names none
+	var mine []Pending
+	for _, p := range open {
 		if p.Platform == platform && p.Invoker == user {
 			mine = append(mine, p)
 		}
 	}
-	slices.SortFunc(mine, func(x, y *Pending) int {
+	slices.SortFunc(mine, func(x, y Pending) int {
 		return cmp.Or(x.CreatedAt.Compare(y.CreatedAt), strings.Compare(x.Code, y.Code))
 	})
 	codes := make([]string, len(mine))
@@ -140,7 +144,7 @@ func (e *Engine) pendingCodes(platform, user string) []string {
 
 // checkAction returns why a (wrong) person or place may not act on p.
 // Such attempts do not consume the request.
-func (e *Engine) checkAction(a Action, p *Pending) string {
+func (e *Engine) checkAction(a Action, p Pending) string {
 	if a.Platform != p.Platform || a.User != p.Invoker {
 		return fmt.Sprintf("Only %s, who asked for request %s, can confirm or cancel it.", p.Invoker, p.RequestID)
 	}
@@ -150,7 +154,7 @@ func (e *Engine) checkAction(a Action, p *Pending) string {
 	return ""
 }
 
-func (e *Engine) tellClosed(ctx context.Context, c Conversation, p *Pending, s State) {
+func (e *Engine) tellClosed(ctx context.Context, c Conversation, p Pending, s State) {
 	e.obs.Command(p.Platform, "already_"+s.String())
 	var text string
 	switch s {
@@ -167,9 +171,9 @@ func (e *Engine) tellClosed(ctx context.Context, c Conversation, p *Pending, s S
 }
 
 // closeAs claims p as cancelled or expired, audits it and says so.
-func (e *Engine) closeAs(ctx context.Context, c Conversation, p *Pending, to State, log *slog.Logger) {
-	if _, err := e.store.Close(p.Code, to); err != nil {
-		e.lostClaim(ctx, c, p, err)
+func (e *Engine) closeAs(ctx context.Context, c Conversation, p Pending, to State, log *slog.Logger) {
+	if _, err := e.move(ctx, p.Code, StatePending, to, log); err != nil {
+		e.lostClaim(ctx, c, p, err, log)
 		return
 	}
 	event, text := audit.Cancelled, fmt.Sprintf("Cancelled request %s; nothing was done.", p.RequestID)
@@ -186,27 +190,37 @@ func (e *Engine) closeAs(ctx context.Context, c Conversation, p *Pending, to Sta
 	e.tell(ctx, c, Notice{Kind: NoticeClosed, RequestID: p.RequestID, Text: text})
 }
 
-func (e *Engine) lostClaim(ctx context.Context, c Conversation, p *Pending, err error) {
-	var ce *ClosedError
-	if errors.As(err, &ce) {
-		e.tellClosed(ctx, c, p, ce.State)
-		return
+// lostClaim answers a move that did not happen: someone else moved the
+// request first, or the store could not be reached.
+func (e *Engine) lostClaim(ctx context.Context, c Conversation, p Pending, err error, log *slog.Logger) {
+	var se *StateError
+	switch {
+	case errors.As(err, &se):
+		e.tellClosed(ctx, c, p, se.State)
+	case errors.Is(err, ErrUnknown):
+		e.tellClosed(ctx, c, p, StateExpired)
+	default:
+		e.storeFailed(ctx, c, p.Platform, p.RequestID, "claim", err, log)
 	}
-	e.tellClosed(ctx, c, p, StateExpired)
 }
 
 // confirm claims p, audits the confirmation (failing closed), signs the
 // target out and reports the result where the command was given.
-func (e *Engine) confirm(ctx context.Context, c Conversation, p *Pending, log *slog.Logger) {
-	if _, err := e.store.Close(p.Code, StateConfirmed); err != nil {
-		e.lostClaim(ctx, c, p, err)
+func (e *Engine) confirm(ctx context.Context, c Conversation, p Pending, log *slog.Logger) {
+	if _, err := e.move(ctx, p.Code, StatePending, StateConfirmed, log); err != nil {
+		if !domainError(err) {
+			// The claim may have been made before the store went away:
+			// make sure nobody can take it as a sign-out that ran.
+			_, _ = e.move(ctx, p.Code, StateConfirmed, StateAborted, log)
+		}
+		e.lostClaim(ctx, c, p, err, log)
 		return
 	}
 	e.obs.Command(p.Platform, "confirmed")
 	rec := p.record()
 	rec.Event = audit.Confirmed
 	if !e.record(ctx, c, rec, log) {
-		e.store.Abort(p.Code)
+		_, _ = e.move(ctx, p.Code, StateConfirmed, StateAborted, log)
 		return
 	}
 	e.tell(ctx, c, Notice{Kind: NoticeProgress, RequestID: p.RequestID, Text: "Signing out " + TargetLabel(p.Target) + "…"})
@@ -232,7 +246,7 @@ func (e *Engine) confirm(ctx context.Context, c Conversation, p *Pending, log *s
 // signOut runs the sign-out. It outlives the caller's context, so that a
 // shutdown lets it finish, bounded by SignOutTimeout and by the point where
 // Shutdown gives up on it (then its outcome is unknown).
-func (e *Engine) signOut(ctx context.Context, p *Pending, log *slog.Logger) Result {
+func (e *Engine) signOut(ctx context.Context, p Pending, log *slog.Logger) Result {
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), e.opt.SignOutTimeout)
 	defer cancel()
 	hctx, hcancel := context.WithCancelCause(sctx)
@@ -243,10 +257,10 @@ func (e *Engine) signOut(ctx context.Context, p *Pending, log *slog.Logger) Resu
 
 // announce posts the result where the command was given, or else tells
 // the confirmer; it too outlives the caller's context.
-func (e *Engine) announce(ctx context.Context, c Conversation, p *Pending, res Result, log *slog.Logger) {
+func (e *Engine) announce(ctx context.Context, c Conversation, p Pending, res Result, log *slog.Logger) {
 	actx, cancel := e.bounded(context.WithoutCancel(ctx), e.opt.SignOutTimeout)
 	defer cancel()
-	if err := p.reply.Announce(actx, res); err != nil {
+	if err := e.announceTo(actx, p.ReplyTo, res); err != nil {
 		log.Error("could not post the result where the command was given; telling the confirmer", "err", err)
 		e.tell(context.WithoutCancel(ctx), c, Notice{Kind: NoticeError, RequestID: p.RequestID, Text: ResultText(res)})
 	}
@@ -270,7 +284,7 @@ func (e *Engine) bounded(parent context.Context, d time.Duration) (context.Conte
 }
 
 // execute calls DingTalk (or, in a dry run, doesn't).
-func (e *Engine) execute(ctx context.Context, p *Pending, log *slog.Logger) Result {
+func (e *Engine) execute(ctx context.Context, p Pending, log *slog.Logger) Result {
 	res := Result{RequestID: p.RequestID, Platform: p.Platform, Invoker: p.Invoker, Target: p.Target, Reason: p.Reason, DryRun: e.opt.DryRun}
 	if e.opt.DryRun {
 		res.OK = true
@@ -304,7 +318,7 @@ func (e *Engine) execute(ctx context.Context, p *Pending, log *slog.Logger) Resu
 	return res
 }
 
-func (p *Pending) record() audit.Record {
+func (p Pending) record() audit.Record {
 	return audit.Record{
 		RequestID: p.RequestID, Platform: p.Platform, Invoker: p.Invoker, Conversation: p.Conversation,
 		Target: p.Target.UserID, TargetName: p.Target.Name, TargetInput: p.TargetInput, Reason: p.Reason,
@@ -314,14 +328,14 @@ func (p *Pending) record() audit.Record {
 // expire claims p as expired, audits it and tells its invoker in the
 // background (Shutdown waits for that). The audit record is written before
 // anything that could hang.
-func (e *Engine) expire(p *Pending, why string) {
-	if _, err := e.store.Close(p.Code, StateExpired); err != nil {
-		return // confirmed, cancelled or expired by someone else
+func (e *Engine) expire(p Pending, why string) {
+	log := e.log.With("request_id", p.RequestID)
+	if _, err := e.move(context.Background(), p.Code, StatePending, StateExpired, log); err != nil {
+		return // confirmed, cancelled or expired by someone else, or the store is down (logged)
 	}
 	e.obs.Command(p.Platform, "expired")
 	rec := p.record()
 	rec.Event, rec.Detail, rec.DryRun = audit.Expired, why, e.opt.DryRun
-	log := e.log.With("request_id", p.RequestID)
 	log.Info("request expired", "why", why)
 	if err := e.opt.Audit.Write(rec); err != nil {
 		e.obs.AuditFailure()
@@ -332,7 +346,12 @@ func (e *Engine) expire(p *Pending, why string) {
 		defer e.replies.Done()
 		ctx, cancel := context.WithTimeout(context.Background(), expiryReplyTimeout)
 		defer cancel()
-		e.tell(ctx, p.reply, Notice{Kind: NoticeClosed, RequestID: p.RequestID,
+		c, err := e.replyTo(p.ReplyTo)
+		if err != nil {
+			log.Error("could not tell the invoker that their request expired", "err", err)
+			return
+		}
+		e.tell(ctx, c, Notice{Kind: NoticeClosed, RequestID: p.RequestID,
 			Text: fmt.Sprintf("Request %s to sign out %s expired (%s); nothing was done.", p.RequestID, TargetLabel(p.Target), why)})
 	}()
 }
@@ -374,8 +393,15 @@ func (e *Engine) Shutdown(ctx context.Context) error {
 	return errors.Join(err, e.waitReplies(ctx))
 }
 
+// expireOpen expires the requests still pending, unless they are in a
+// shared store: another replica, or this one after its restart, serves
+// them there.
 func (e *Engine) expireOpen() {
-	for _, p := range e.store.Open() {
+	if e.store.Shared() {
+		return
+	}
+	open, _ := e.openRequests(context.Background())
+	for _, p := range open {
 		e.expire(p, stoppedWhy)
 	}
 }

@@ -106,3 +106,43 @@ func (r *recorder) only(t testing.TB) event {
 }
 
 var errDown = errors.New("platform down")
+
+// conversations is the tests' reply registry: a Message's ReplyTo names
+// its conversation by a number, as a front end's would name a channel.
+var conversations struct {
+	sync.Mutex
+	next int
+	byID map[string]bot.Conversation
+}
+
+// replier answers the addresses the tests made, on every platform.
+type replier struct{}
+
+func (replier) Reply(a bot.Address) (bot.Conversation, error) {
+	conversations.Lock()
+	defer conversations.Unlock()
+	c, ok := conversations.byID[string(a.Data)]
+	if !ok {
+		return nil, fmt.Errorf("no test conversation %s", a.Data)
+	}
+	return c, nil
+}
+
+// addressed gives m the address of c.
+func addressed(m bot.Message, c bot.Conversation) bot.Message {
+	conversations.Lock()
+	defer conversations.Unlock()
+	if conversations.byID == nil {
+		conversations.byID = map[string]bot.Conversation{}
+	}
+	conversations.next++
+	id := fmt.Sprintf("%d", conversations.next)
+	conversations.byID[id] = c
+	m.ReplyTo = bot.Address{Platform: m.Platform, Data: []byte(id)}
+	return m
+}
+
+// handle runs m as said in c.
+func (h *harness) handle(m bot.Message, c bot.Conversation) {
+	h.engine.Handle(context.Background(), addressed(m, c), c)
+}

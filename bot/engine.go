@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -55,6 +56,11 @@ type Engine struct {
 	swept       chan struct{}
 	refusals    *refusals
 	busyLog     rate.Sometimes // an overload does not flood the log as well
+	storeLog    rate.Sometimes // nor does a state store that is down
+
+	repliersMu sync.Mutex
+	repliers   map[string]Replier // platform -> how to answer a stored Address
+	pending    atomic.Int64       // open requests when last listed, for metrics
 
 	// replies are the expiry notices being sent; Shutdown waits for them.
 	replies sync.WaitGroup
@@ -92,7 +98,8 @@ func New(opt Options) (*Engine, error) {
 	}
 	e := &Engine{opt: opt, log: opt.Logger, store: opt.Store, obs: opt.Observer,
 		slots: make(chan struct{}, opt.MaxInFlight), actionSlots: make(chan struct{}, opt.MaxInFlight), stop: make(chan struct{}), swept: make(chan struct{}),
-		refusals: newRefusals(), busyLog: rate.Sometimes{Interval: 10 * time.Second}}
+		refusals: newRefusals(), busyLog: rate.Sometimes{Interval: 10 * time.Second},
+		storeLog: rate.Sometimes{Interval: 10 * time.Second}, repliers: map[string]Replier{}}
 	e.hurry, e.hurryNow = context.WithCancelCause(context.Background())
 	e.end, e.endNow = context.WithCancel(context.Background())
 	if e.obs == nil {
@@ -111,8 +118,16 @@ func setDefault(d *time.Duration, v time.Duration) {
 	}
 }
 
-// Pending is the number of requests waiting for confirmation, for metrics.
-func (e *Engine) Pending() int { return len(e.store.Open()) }
+// Pending is the number of requests waiting for confirmation, for
+// metrics: as listed now, or when last listed if the store is down.
+func (e *Engine) Pending() int {
+	ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
+	defer cancel()
+	if open, err := e.store.Open(ctx); err == nil {
+		e.pending.Store(int64(len(open)))
+	}
+	return int(e.pending.Load())
+}
 
 // sweeper is implemented by stores that need a periodic sweep.
 type sweeper interface{ Sweep() }
@@ -132,7 +147,11 @@ func (e *Engine) sweep() {
 		case <-t.C:
 		}
 		now := e.opt.Now()
-		for _, p := range e.store.Open() {
+		open, err := e.openRequests(context.Background())
+		if err == nil {
+			e.pending.Store(int64(len(open)))
+		}
+		for _, p := range open {
 			if e.stopped() {
 				return // Shutdown expires the rest
 			}
@@ -288,24 +307,26 @@ func (e *Engine) request(ctx context.Context, m Message, cmd commands.Command, c
 	rec.TargetName = target.Name
 
 	now := e.opt.Now()
-	p := &Pending{
+	p := Pending{
 		RequestID: rec.RequestID, Platform: m.Platform, Invoker: m.Invoker, Conversation: m.Conversation,
 		Target: target, TargetInput: cmd.Target.Input, Reason: cmd.Reason,
-		CreatedAt: now, ExpiresAt: now.Add(e.opt.TTL), reply: c,
+		CreatedAt: now, ExpiresAt: now.Add(e.opt.TTL), ReplyTo: m.ReplyTo,
+	}
+	// Stored before it is audited: a store that is down leaves nothing
+	// half made, and a stored request is never shown before its record.
+	if err := e.add(ctx, &p); err != nil {
+		e.storeFailed(ctx, c, m.Platform, p.RequestID, "add", err, log)
+		return
 	}
 	rec.Event = audit.Requested
 	if !e.record(ctx, c, rec, log) {
-		return
-	}
-	if err := e.add(p); err != nil {
-		log.Error("could not store the pending request", "err", err)
-		e.tell(ctx, c, Notice{Kind: NoticeError, RequestID: p.RequestID, Text: "Internal error: the request could not be stored; nothing will be done. Try again."})
+		_, _ = e.move(ctx, p.Code, StatePending, StateAborted, log)
 		return
 	}
 	e.obs.Command(m.Platform, "requested")
 	log.Info("sign-out requested", "target", target.UserID, "via", target.Via, "expires", p.ExpiresAt)
 	prompt := p.prompt(e.opt.DryRun)
-	prompt.Target.Warning = joinWarnings(prompt.Target.Warning, e.duplicateWarning(p))
+	prompt.Target.Warning = joinWarnings(prompt.Target.Warning, e.duplicateWarning(ctx, p))
 	if err := c.Ask(ctx, prompt); err != nil {
 		log.Error("could not show the confirmation prompt", "err", err)
 	}
@@ -316,14 +337,15 @@ func (e *Engine) request(ctx context.Context, m Message, cmd commands.Command, c
 // responders must not block each other), but the later one says so, so
 // that nobody confirms both by accident. It runs after p is stored, so of
 // two concurrent requests the later always sees the earlier.
-func (e *Engine) duplicateWarning(p *Pending) string {
+func (e *Engine) duplicateWarning(ctx context.Context, p Pending) string {
+	open, _ := e.openRequests(ctx) // a store that is down was just reached; the warning is a courtesy
 	var first *Pending
-	for _, o := range e.store.Open() {
-		if o == p || authz.NormalizeUserID(o.Target.UserID) != authz.NormalizeUserID(p.Target.UserID) {
+	for i, o := range open {
+		if o.RequestID == p.RequestID || authz.NormalizeUserID(o.Target.UserID) != authz.NormalizeUserID(p.Target.UserID) {
 			continue
 		}
 		if first == nil || o.CreatedAt.Before(first.CreatedAt) {
-			first = o
+			first = &open[i]
 		}
 	}
 	if first == nil {
@@ -341,18 +363,21 @@ func joinWarnings(a, b string) string {
 }
 
 // add stores p under a fresh code, drawing again on the rare collision.
-func (e *Engine) add(p *Pending) error {
+func (e *Engine) add(ctx context.Context, p *Pending) error {
 	var err error
 	for range 5 {
 		p.Code = newCode()
-		if err = e.store.Add(p); !errors.Is(err, ErrCodeTaken) {
+		sctx, cancel := context.WithTimeout(ctx, storeTimeout)
+		err = e.store.Add(sctx, *p)
+		cancel()
+		if !errors.Is(err, ErrCodeTaken) {
 			return err
 		}
 	}
 	return err
 }
 
-func (p *Pending) prompt(dryRun bool) Prompt {
+func (p Pending) prompt(dryRun bool) Prompt {
 	return Prompt{RequestID: p.RequestID, Code: p.Code, Target: p.Target, Reason: p.Reason, ExpiresAt: p.ExpiresAt, DryRun: dryRun}
 }
 

@@ -76,7 +76,7 @@ func newHarnessWithClient(t testing.TB, clientMod func(*dingtalk.Config), mods .
 	}
 	opt := bot.Options{
 		Policy: authz.New(authz.Rules{
-			Invokers:  map[string][]string{authz.Slack: {invoker}, authz.DingTalk: {"manager4220"}},
+			Invokers:  map[string][]string{bot.Slack: {invoker}, bot.DingTalk: {"manager4220"}},
 			Protected: []string{"ceo001"},
 		}),
 		Directory: h.client, SignOuter: h.client, Audit: af,
@@ -94,6 +94,9 @@ func newHarnessWithClient(t testing.TB, clientMod func(*dingtalk.Config), mods .
 	if err != nil {
 		t.Fatal(err)
 	}
+	for _, p := range []string{bot.Slack, bot.DingTalk, bot.Console} {
+		h.engine.SetReplier(p, replier{})
+	}
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
@@ -106,13 +109,13 @@ func newHarnessWithClient(t testing.TB, clientMod func(*dingtalk.Config), mods .
 }
 
 func slackMsg(user, text string) bot.Message {
-	return bot.Message{Platform: authz.Slack, Invoker: user, Conversation: channel, Text: text}
+	return bot.Message{Platform: bot.Slack, Invoker: user, Conversation: channel, Text: text}
 }
 
 // say sends text as user and returns the conversation it was answered in.
 func (h *harness) say(user, text string) *recorder {
 	r := newRecorder(fmt.Sprintf("%s: %q", user, text))
-	h.engine.Handle(context.Background(), slackMsg(user, text), r)
+	h.handle(slackMsg(user, text), r)
 	return r
 }
 
@@ -133,7 +136,7 @@ func (e event) mustPrompt(t testing.TB) bot.Prompt {
 
 func (h *harness) click(user, code string) *recorder {
 	r := newRecorder(user + " confirm " + code)
-	h.engine.Confirm(context.Background(), bot.Action{Platform: authz.Slack, User: user, Conversation: channel, Code: code}, r)
+	h.engine.Confirm(context.Background(), bot.Action{Platform: bot.Slack, User: user, Conversation: channel, Code: code}, r)
 	return r
 }
 
@@ -237,11 +240,11 @@ func TestOnlyTheInvokerCanConfirm(t *testing.T) {
 	tellOf(t, h.click(stranger, p.Code).only(t), bot.NoticeRefused, "No pending request has code")
 	// The same name on another platform is someone else, and not allowed there.
 	r := newRecorder("dingtalk")
-	h.engine.Confirm(context.Background(), bot.Action{Platform: authz.DingTalk, User: invoker, Conversation: channel, Code: p.Code}, r)
+	h.engine.Confirm(context.Background(), bot.Action{Platform: bot.DingTalk, User: invoker, Conversation: channel, Code: p.Code}, r)
 	tellOf(t, r.only(t), bot.NoticeRefused, "No pending request has code")
 	// Someone allowed is told whose request it is.
 	r = newRecorder("allowed colleague")
-	h.engine.Confirm(context.Background(), bot.Action{Platform: authz.DingTalk, User: "manager4220", Conversation: channel, Code: p.Code}, r)
+	h.engine.Confirm(context.Background(), bot.Action{Platform: bot.DingTalk, User: "manager4220", Conversation: channel, Code: p.Code}, r)
 	tellOf(t, r.only(t), bot.NoticeRefused, "Only "+invoker)
 	// The request was not consumed.
 	tellOf(t, h.click(invoker, p.Code).all()[0], bot.NoticeProgress, "Signing out")
@@ -254,11 +257,11 @@ func TestConfirmInAnotherConversation(t *testing.T) {
 	h := newHarness(t)
 	p, _ := h.prompt("/signout alice lost phone")
 	r := newRecorder("elsewhere")
-	h.engine.Confirm(context.Background(), bot.Action{Platform: authz.Slack, User: invoker, Conversation: "C999", Code: p.Code}, r)
+	h.engine.Confirm(context.Background(), bot.Action{Platform: bot.Slack, User: invoker, Conversation: "C999", Code: p.Code}, r)
 	tellOf(t, r.only(t), bot.NoticeRefused, "another conversation")
 	// A direct chat with the bot is accepted.
 	r = newRecorder("dm")
-	h.engine.Confirm(context.Background(), bot.Action{Platform: authz.Slack, User: invoker, Conversation: "D1", Direct: true, Code: p.Code}, r)
+	h.engine.Confirm(context.Background(), bot.Action{Platform: bot.Slack, User: invoker, Conversation: "D1", Direct: true, Code: p.Code}, r)
 	tellOf(t, r.all()[0], bot.NoticeProgress, "Signing out")
 }
 
@@ -325,7 +328,7 @@ func TestCancel(t *testing.T) {
 	h := newHarness(t)
 	p, _ := h.prompt("/signout alice lost phone")
 	r := newRecorder("cancel")
-	h.engine.Cancel(context.Background(), bot.Action{Platform: authz.Slack, User: invoker, Conversation: channel, Code: p.Code}, r)
+	h.engine.Cancel(context.Background(), bot.Action{Platform: bot.Slack, User: invoker, Conversation: channel, Code: p.Code}, r)
 	tellOf(t, r.only(t), bot.NoticeClosed, "Cancelled")
 	tellOf(t, h.click(invoker, p.Code).only(t), bot.NoticeRefused, "cancelled")
 	// Typed forms go through Handle.

@@ -136,7 +136,7 @@ func TestProtectedAccountInAnotherCaseRefused(t *testing.T) {
 	} {
 		t.Run(c.protected+"/"+c.typed, func(t *testing.T) {
 			h := newHarness(t, func(o *bot.Options) {
-				o.Policy = authz.New(authz.Rules{Invokers: map[string][]string{authz.Slack: {invoker}}, Protected: []string{c.protected}})
+				o.Policy = authz.New(authz.Rules{Invokers: map[string][]string{bot.Slack: {invoker}}, Protected: []string{c.protected}})
 			})
 			h.api.AddUser(fakedingtalk.FakeUser{UserID: "ceo001", Name: "The Boss", Exclusive: true, Aliases: []string{"CEO001", "Ceo001"}})
 			mustRefuse(t, h, "/signout "+c.typed+" suspicious", "protected account")
@@ -169,7 +169,7 @@ func TestProtectedAtConfirmationInAnotherCase(t *testing.T) {
 	p, _ := h.prompt("/signout alice lost phone")
 	h2 := newHarness(t, func(o *bot.Options) {
 		o.Store = store
-		o.Policy = authz.New(authz.Rules{Invokers: map[string][]string{authz.Slack: {invoker}}, Protected: []string{"ALICE"}})
+		o.Policy = authz.New(authz.Rules{Invokers: map[string][]string{bot.Slack: {invoker}}, Protected: []string{"ALICE"}})
 	})
 	tellOf(t, h2.click(invoker, p.Code).only(t), bot.NoticeRefused, "protected account")
 	for _, api := range []*fakedingtalk.OpenAPI{h.api, h2.api} {

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/signout-bot/signout-bot/audit"
-	"github.com/signout-bot/signout-bot/authz"
 	"github.com/signout-bot/signout-bot/bot"
 	"github.com/signout-bot/signout-bot/internal/logbuf"
 )
@@ -41,7 +40,7 @@ func TestProbeGetsTheUnknownCodeAnswer(t *testing.T) {
 	cancel := func(code string) func(string) *recorder {
 		return func(user string) *recorder {
 			r := newRecorder(user + " cancel " + code)
-			h.engine.Cancel(context.Background(), bot.Action{Platform: authz.Slack, User: user, Conversation: channel, Code: code}, r)
+			h.engine.Cancel(context.Background(), bot.Action{Platform: bot.Slack, User: user, Conversation: channel, Code: code}, r)
 			return r
 		}
 	}
@@ -150,7 +149,7 @@ func TestRepeatedRefusalsAreAggregated(t *testing.T) {
 		t.Fatalf("want denied, requested, repeats, denied; got %+v", recs)
 	}
 	rep, next := recs[2], recs[3]
-	if rep.Event != audit.Denied || rep.Count != 99 || rep.Invoker != stranger || rep.Platform != authz.Slack ||
+	if rep.Event != audit.Denied || rep.Count != 99 || rep.Invoker != stranger || rep.Platform != bot.Slack ||
 		rep.Target != "alice" || rep.Reason != "attempt 99" || rep.RequestID != "" || !strings.Contains(rep.Detail, "99 more refused commands") {
 		t.Fatalf("repeats record %+v", rep)
 	}
@@ -230,7 +229,7 @@ func TestBusyWhenTooMuchInFlight(t *testing.T) {
 	g := gateConversation{newRecorder("held"), make(chan struct{}), make(chan struct{})}
 	held := make(chan struct{})
 	go func() {
-		h.engine.Handle(context.Background(), slackMsg(invoker, "/signout alice lost phone"), g)
+		h.handle(slackMsg(invoker, "/signout alice lost phone"), g)
 		close(held)
 	}()
 	<-g.entered

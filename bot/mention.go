@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/signout-bot/signout-bot/authz"
 	"github.com/signout-bot/signout-bot/commands"
 )
 
@@ -16,7 +15,7 @@ import (
 // or several mentions, could otherwise bind the target to someone named
 // only in the reason.
 func bindMention(t commands.Target, m Message) (userID, problem string) {
-	if m.Platform != authz.DingTalk {
+	if m.Platform != DingTalk {
 		return "", fmt.Sprintf("%s: @mentions name a person only in DingTalk. Give the DingTalk userId or mobile number.", t.Value)
 	}
 	var others []Mention

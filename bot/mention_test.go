@@ -5,7 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/signout-bot/signout-bot/authz"
 	"github.com/signout-bot/signout-bot/bot"
 	"github.com/signout-bot/signout-bot/commands"
 	"github.com/signout-bot/signout-bot/internal/enginetest"
@@ -21,9 +20,9 @@ var (
 // dingTalkSay sends a DingTalk command with mention data to the engine.
 func (h *harness) dingTalkSay(text string, words int, mentions ...bot.Mention) *recorder {
 	r := newRecorder(text)
-	m := bot.Message{Platform: authz.DingTalk, Invoker: "manager4220", Conversation: "cid1", Text: text,
+	m := bot.Message{Platform: bot.DingTalk, Invoker: "manager4220", Conversation: "cid1", Text: text,
 		Mentions: mentions, MentionWords: words}
-	h.engine.Handle(context.Background(), m, r)
+	h.handle(m, r)
 	return r
 }
 
@@ -44,7 +43,7 @@ func TestMentionTarget(t *testing.T) {
 func TestMentionOutsideDingTalk(t *testing.T) {
 	h := newHarness(t)
 	r := newRecorder("slack")
-	h.engine.Handle(context.Background(), bot.Message{Platform: authz.Slack, Invoker: invoker, Conversation: channel,
+	h.handle(bot.Message{Platform: bot.Slack, Invoker: invoker, Conversation: channel,
 		Text: "/signout @signout-bot alice test", Mentions: []bot.Mention{aliceM}, MentionWords: 1}, r)
 	tellOf(t, r.only(t), bot.NoticeError, "@signout-bot: @mentions name a person only in DingTalk")
 }
@@ -110,7 +109,7 @@ func FuzzMentionBinding(f *testing.F) {
 			}
 		}
 		r := newRecorder(text)
-		e.Handle(context.Background(), bot.Message{Platform: authz.DingTalk, Invoker: "manager4220", Conversation: "c",
+		e.Handle(context.Background(), bot.Message{Platform: bot.DingTalk, Invoker: "manager4220", Conversation: "c",
 			Text: text, Mentions: mentions, MentionWords: words}, r)
 		evs := r.all()
 		if len(evs) > 1 {

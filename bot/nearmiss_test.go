@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/signout-bot/signout-bot/authz"
 	"github.com/signout-bot/signout-bot/bot"
 )
 
@@ -31,7 +30,7 @@ func TestNearMissCodeListsOwnPending(t *testing.T) {
 	}
 	// Another allowed user with nothing pending gets today's answer.
 	r := newRecorder("colleague")
-	h.engine.Confirm(context.Background(), bot.Action{Platform: authz.DingTalk, User: "manager4220", Conversation: channel, Code: wrong}, r)
+	h.engine.Confirm(context.Background(), bot.Action{Platform: bot.DingTalk, User: "manager4220", Conversation: channel, Code: wrong}, r)
 	tellOf(t, r.only(t), bot.NoticeRefused, "run /signout again")
 	if len(h.signOuts()) != 0 {
 		t.Fatal("a wrong code signed someone out")
@@ -62,7 +61,7 @@ func TestNearMissNotAllowedLearnsNothing(t *testing.T) {
 	}
 	// The same name on a platform where it is not allowed is someone else.
 	r := newRecorder("dingtalk")
-	h.engine.Confirm(context.Background(), bot.Action{Platform: authz.DingTalk, User: invoker, Conversation: channel, Code: "ZZZZ99"}, r)
+	h.engine.Confirm(context.Background(), bot.Action{Platform: bot.DingTalk, User: invoker, Conversation: channel, Code: "ZZZZ99"}, r)
 	if got := r.only(t).notice; got != want {
 		t.Fatalf("answer on another platform %+v differs from the unknown-code answer %+v", got, want)
 	}
@@ -77,10 +76,10 @@ func TestDuplicateTargetWarned(t *testing.T) {
 		t.Fatalf("first prompt warned: %q", first.Target.Warning)
 	}
 	r := newRecorder("second responder")
-	h.engine.Handle(context.Background(), bot.Message{Platform: authz.DingTalk, Invoker: "manager4220", Conversation: channel,
+	h.handle(bot.Message{Platform: bot.DingTalk, Invoker: "manager4220", Conversation: channel,
 		Text: "/signout alice phone stolen"}, r)
 	second := r.only(t).mustPrompt(t)
-	want := "Request " + first.RequestID + " (asked by " + invoker + " on " + authz.Slack +
+	want := "Request " + first.RequestID + " (asked by " + invoker + " on " + bot.Slack +
 		") is already waiting for confirmation for this account; confirm only one of them."
 	if second.Target.Warning != want {
 		t.Fatalf("second prompt warning %q, want %q", second.Target.Warning, want)

@@ -65,7 +65,7 @@ func (d *deafConversation) waitTold(t *testing.T, n int) []bot.Notice {
 // pendOn makes n pending requests whose invoker's chat is c.
 func pendOn(h *harness, n int, c bot.Conversation) {
 	for i := range n {
-		h.engine.Handle(context.Background(), slackMsg(invoker, fmt.Sprintf("/signout guest7 pending %d", i)), c)
+		h.handle(slackMsg(invoker, fmt.Sprintf("/signout guest7 pending %d", i)), c)
 	}
 }
 
@@ -193,18 +193,19 @@ func TestExpiryAtTheLongestTTL(t *testing.T) {
 // The store itself never forgets an open request, however old.
 func TestMemoryStoreKeepsOpenRequests(t *testing.T) {
 	s := bot.NewMemoryStore()
-	p := &bot.Pending{Code: "ABC234", RequestID: "req-1", ExpiresAt: time.Now().Add(-48 * time.Hour)}
-	if err := s.Add(p); err != nil {
+	ctx := context.Background()
+	p := bot.Pending{Code: "ABC234", RequestID: "req-1", ExpiresAt: time.Now().Add(-48 * time.Hour)}
+	if err := s.Add(ctx, p); err != nil {
 		t.Fatal(err)
 	}
 	s.Sweep()
-	if open := s.Open(); len(open) != 1 || open[0] != p {
-		t.Fatalf("open %v", open)
+	if open, err := s.Open(ctx); err != nil || len(open) != 1 || open[0].RequestID != p.RequestID {
+		t.Fatalf("open %v %v", open, err)
 	}
-	if _, err := s.Close(p.Code, bot.StateExpired); err != nil {
+	if _, err := s.Move(ctx, p.Code, bot.StatePending, bot.StateExpired); err != nil {
 		t.Fatal(err)
 	}
-	if _, state, err := s.Get(p.Code); err != nil || state != bot.StateExpired {
+	if _, state, err := s.Get(ctx, p.Code); err != nil || state != bot.StateExpired {
 		t.Fatalf("after close: %v %v", state, err)
 	}
 }

@@ -1,10 +1,14 @@
 package bot
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"sync"
 	"time"
+
+	"github.com/patrickmn/go-cache"
 )
 
 // State is where a request is in its life.
@@ -20,168 +24,169 @@ const (
 	StateAborted
 )
 
+var stateNames = [...]string{"pending", "confirmed", "cancelled", "expired", "aborted"}
+
 func (s State) String() string {
-	switch s {
-	case StatePending:
-		return "pending"
-	case StateConfirmed:
-		return "already confirmed"
-	case StateCancelled:
-		return "cancelled"
-	case StateExpired:
-		return "expired"
-	case StateAborted:
-		return "aborted"
+	if s >= 0 && int(s) < len(stateNames) {
+		return stateNames[s]
 	}
-	return fmt.Sprintf("State(%d)", int(s))
+	return "State(" + strconv.Itoa(int(s)) + ")"
 }
 
-// Pending is a request waiting for its invoker's confirmation.
+// MarshalText stores a state by name, so that stored requests stay
+// readable and keep their meaning if states are added.
+func (s State) MarshalText() ([]byte, error) {
+	if s < 0 || int(s) >= len(stateNames) {
+		return nil, fmt.Errorf("bot: no such state %d", int(s))
+	}
+	return []byte(s.String()), nil
+}
+
+func (s *State) UnmarshalText(b []byte) error {
+	for i, n := range stateNames {
+		if n == string(b) {
+			*s = State(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("bot: unknown state %q", b)
+}
+
+// Pending is a request as stored: plain values only, so that any process
+// can finish it. ReplyTo is where the command was given: the result and
+// the expiry notice go there.
 type Pending struct {
-	RequestID    string
-	Code         string
-	Platform     string
-	Invoker      string
-	Conversation string
-	Target       Target
-	TargetInput  string
-	Reason       string
-	CreatedAt    time.Time
-	ExpiresAt    time.Time
-	// reply is where the command was given: the result goes there. An
-	// in-memory store can hold it; a shared store would keep an address.
-	reply Conversation
+	RequestID    string    `json:"request_id"`
+	Code         string    `json:"code"`
+	Platform     string    `json:"platform"`
+	Invoker      string    `json:"invoker"`
+	Conversation string    `json:"conversation"`
+	Target       Target    `json:"target"`
+	TargetInput  string    `json:"target_input,omitempty"`
+	Reason       string    `json:"reason"`
+	CreatedAt    time.Time `json:"created_at"`
+	ExpiresAt    time.Time `json:"expires_at"`
+	ReplyTo      Address   `json:"reply_to"`
 }
 
-// Store errors.
+// Store errors. Any other error from a Store means it could not be
+// reached or did not answer: nothing is known to have changed.
 var (
 	ErrCodeTaken = errors.New("confirmation code already in use")
 	ErrUnknown   = errors.New("no such request")
 )
 
-// ClosedError is returned when a request has already left the pending state.
-type ClosedError struct{ State State }
+// StateError is returned by Move when the request is not in the state the
+// move starts from: someone else moved it first.
+type StateError struct{ State State }
 
-func (e *ClosedError) Error() string { return "request is " + e.State.String() }
+func (e *StateError) Error() string { return "request is " + e.State.String() }
 
-// Store keeps pending requests. Close is the one-shot claim: of any number
-// of concurrent callers for one code, exactly one wins.
+// Store keeps requests, in this process or shared by replicas. Move is
+// the one-shot claim: of any number of concurrent moves of one request
+// from one state, in any process, exactly one succeeds.
 type Store interface {
 	// Add saves a new pending request; ErrCodeTaken if its code is in use.
-	Add(p *Pending) error
+	Add(ctx context.Context, p Pending) error
 	// Get finds a request by code, pending or closed.
-	Get(code string) (*Pending, State, error)
-	// Close moves a pending request to state to; *ClosedError if it has left
-	// the pending state already, ErrUnknown if there is no such request.
-	Close(code string, to State) (*Pending, error)
-	// Abort marks a confirmed request as aborted: its sign-out never ran.
-	Abort(code string)
+	Get(ctx context.Context, code string) (Pending, State, error)
+	// Move changes a request's state from from to to, atomically:
+	// *StateError if it is in another state, ErrUnknown if there is no
+	// such request.
+	Move(ctx context.Context, code string, from, to State) (Pending, error)
 	// Open lists the requests still pending.
-	Open() []*Pending
+	Open(ctx context.Context) ([]Pending, error)
+	// Shared reports whether requests outlive this process (so that a
+	// shutdown leaves them pending for another replica or a restart).
+	Shared() bool
 }
 
-// MemoryStore is a Store in process memory. One mutex makes Close
-// one-shot.
+// MemoryStore is a Store in this process, on go-cache. One mutex makes
+// Move one-shot (go-cache has no compare-and-swap).
 //
 // It never forgets an open request: deciding expiry is the engine's job
-// (it closes a request as expired, audits it and tells the invoker), and a
+// (it moves a request to expired, audits it and tells the invoker), and a
 // store that dropped the request first would leave it unaudited. Closed
-// requests are remembered for retention after they closed, then forgotten
-// on Sweep.
+// requests are remembered for Retention, then dropped on Sweep.
 type MemoryStore struct {
-	mu     sync.Mutex
-	open   map[string]*Pending    // code -> request
-	closed map[string]closedEntry // code -> how it ended
+	mu sync.Mutex
+	c  *cache.Cache // code -> memoryEntry
 }
 
-type closedEntry struct {
-	p        *Pending
-	state    State
-	closedAt time.Time
+type memoryEntry struct {
+	p     Pending
+	state State
 }
 
-// retention is how long a closed code still gets a precise answer
+// Retention is how long a closed code still gets a precise answer
 // ("already confirmed", "expired") instead of "unknown", and cannot be
 // drawn again.
-const retention = 24 * time.Hour
+const Retention = 24 * time.Hour
 
-// NewMemoryStore returns an empty store.
+// NewMemoryStore returns an empty store. It starts no goroutine: the
+// engine's sweeper calls Sweep.
 func NewMemoryStore() *MemoryStore {
-	return &MemoryStore{open: map[string]*Pending{}, closed: map[string]closedEntry{}}
+	return &MemoryStore{c: cache.New(cache.NoExpiration, 0)}
 }
 
-func (s *MemoryStore) Add(p *Pending) error {
+func (s *MemoryStore) Add(_ context.Context, p Pending) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.taken(p.Code) {
+	if err := s.c.Add(p.Code, memoryEntry{p, StatePending}, cache.NoExpiration); err != nil {
 		return ErrCodeTaken
 	}
-	s.open[p.Code] = p
 	return nil
 }
 
-func (s *MemoryStore) taken(code string) bool {
-	_, open := s.open[code]
-	_, closed := s.closed[code]
-	return open || closed
-}
-
-func (s *MemoryStore) Get(code string) (*Pending, State, error) {
+func (s *MemoryStore) Get(_ context.Context, code string) (Pending, State, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if e, found := s.closed[code]; found {
-		return e.p, e.state, nil
-	}
-	if p, found := s.open[code]; found {
-		return p, StatePending, nil
-	}
-	return nil, 0, ErrUnknown
-}
-
-func (s *MemoryStore) Close(code string, to State) (*Pending, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p, found := s.open[code]
+	v, found := s.c.Get(code)
 	if !found {
-		if e, closed := s.closed[code]; closed {
-			return nil, &ClosedError{e.state}
+		return Pending{}, 0, ErrUnknown
+	}
+	e := v.(memoryEntry)
+	return e.p, e.state, nil
+}
+
+func (s *MemoryStore) Move(_ context.Context, code string, from, to State) (Pending, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	v, found := s.c.Get(code)
+	if !found {
+		return Pending{}, ErrUnknown
+	}
+	e := v.(memoryEntry)
+	if e.state != from {
+		return Pending{}, &StateError{e.state}
+	}
+	ttl := cache.NoExpiration
+	if to != StatePending {
+		ttl = Retention
+	}
+	s.c.Set(code, memoryEntry{e.p, to}, ttl)
+	return e.p, nil
+}
+
+func (s *MemoryStore) Open(context.Context) ([]Pending, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []Pending
+	for _, it := range s.c.Items() {
+		if e := it.Object.(memoryEntry); e.state == StatePending {
+			out = append(out, e.p)
 		}
-		return nil, ErrUnknown
 	}
-	delete(s.open, code)
-	// The wall clock, not the engine's: retention only bounds memory.
-	s.closed[code] = closedEntry{p, to, time.Now()}
-	return p, nil
+	return out, nil
 }
 
-func (s *MemoryStore) Abort(code string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if e, found := s.closed[code]; found && e.state == StateConfirmed {
-		e.state = StateAborted
-		s.closed[code] = e
-	}
-}
+// Shared is false: requests live and die with this process.
+func (s *MemoryStore) Shared() bool { return false }
 
-func (s *MemoryStore) Open() []*Pending {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := make([]*Pending, 0, len(s.open))
-	for _, p := range s.open {
-		out = append(out, p)
-	}
-	return out
-}
-
-// Sweep forgets requests that closed more than retention ago. Open
-// requests are never forgotten here.
+// Sweep drops requests that closed more than Retention ago. Open
+// requests never expire in go-cache.
 func (s *MemoryStore) Sweep() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	cutoff := time.Now().Add(-retention)
-	for code, e := range s.closed {
-		if e.closedAt.Before(cutoff) {
-			delete(s.closed, code)
-		}
-	}
+	s.c.DeleteExpired()
 }

@@ -17,7 +17,6 @@ import (
 
 	"golang.org/x/term"
 
-	"github.com/signout-bot/signout-bot/authz"
 	"github.com/signout-bot/signout-bot/bot"
 	"github.com/signout-bot/signout-bot/commands"
 )
@@ -111,8 +110,12 @@ func (c *Console) handle(ctx context.Context, h Handler, line string) {
 		c.out.println("- End the console with Ctrl-D.")
 		return
 	}
-	h.Handle(ctx, bot.Message{Platform: authz.Console, Invoker: authz.ConsoleUser, Conversation: "console", Direct: true, Text: line}, c)
+	h.Handle(ctx, bot.Message{Platform: bot.Console, Invoker: bot.ConsoleUser, Conversation: "console", Direct: true,
+		Text: line, ReplyTo: bot.Address{Platform: bot.Console}}, c)
 }
+
+// Reply implements bot.Replier: there is one console, this one.
+func (c *Console) Reply(bot.Address) (bot.Conversation, error) { return c, nil }
 
 // consoleHelp is the usage as it applies here: no @mentions, no buttons.
 const consoleHelp = `/signout <user> <reason>   ask to sign <user> (a DingTalk userId or mobile number) out of every device

@@ -43,7 +43,9 @@ func startConsole(t *testing.T) *session {
 		close(s.lines)
 	}()
 	go func() {
-		s.done <- console.New(inR, outW).Run(context.Background(), e, "hello")
+		c := console.New(inR, outW)
+		e.SetReplier(bot.Console, c)
+		s.done <- c.Run(context.Background(), e, "hello")
 		outW.Close()
 	}()
 	t.Cleanup(func() {
@@ -64,7 +66,7 @@ func newEngine(t *testing.T, path string) (*bot.Engine, *audit.File) {
 		t.Fatal(err)
 	}
 	e, err := bot.New(bot.Options{
-		Policy: authz.New(authz.Rules{TrustConsole: true}), Audit: af, TTL: time.Minute, DryRun: true, Parse: commands.Options{ReasonRequired: true},
+		Policy: authz.New(authz.Rules{Invokers: map[string][]string{bot.Console: {bot.ConsoleUser}}}), Audit: af, TTL: time.Minute, DryRun: true, Parse: commands.Options{ReasonRequired: true},
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
 	if err != nil {

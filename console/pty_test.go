@@ -13,6 +13,7 @@ import (
 	"github.com/creack/pty"
 
 	"github.com/signout-bot/signout-bot/audit"
+	"github.com/signout-bot/signout-bot/bot"
 	"github.com/signout-bot/signout-bot/console"
 )
 
@@ -80,6 +81,7 @@ func startPTY(t *testing.T) *ptySession {
 	e, af := newEngine(t, path)
 	s := &ptySession{master: master, screen: newScreen(master), audit: path, done: make(chan error, 1)}
 	c := console.New(tty, tty)
+	e.SetReplier(bot.Console, c)
 	go func() { s.done <- c.Run(context.Background(), e, "hello") }()
 	t.Cleanup(func() {
 		_ = e.Shutdown(context.Background())

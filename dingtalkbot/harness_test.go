@@ -102,7 +102,7 @@ func newHarness(t testing.TB, opt harnessOptions) *harness {
 		t.Fatal(err)
 	}
 	eng, err := bot.New(bot.Options{
-		Policy:    authz.New(authz.Rules{Invokers: map[string][]string{authz.DingTalk: {manager, manager2}}, Protected: []string{"ceo001"}}),
+		Policy:    authz.New(authz.Rules{Invokers: map[string][]string{bot.DingTalk: {manager, manager2}}, Protected: []string{"ceo001"}}),
 		Directory: dt, SignOuter: dt, Audit: af,
 		TTL: 2 * time.Minute, Logger: logger, Now: h.clock.Now,
 	})

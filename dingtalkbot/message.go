@@ -8,7 +8,6 @@ import (
 
 	"github.com/open-dingtalk/dingtalk-stream-sdk-go/chatbot"
 
-	"github.com/signout-bot/signout-bot/authz"
 	"github.com/signout-bot/signout-bot/bot"
 	"github.com/signout-bot/signout-bot/commands"
 )
@@ -36,7 +35,7 @@ func decodeRobotMessage(data string) (*robotMessage, error) {
 // @-words in the text: the engine decides whether they bind a target.
 func toMessage(m *robotMessage) bot.Message {
 	return bot.Message{
-		Platform:     authz.DingTalk,
+		Platform:     bot.DingTalk,
 		Invoker:      m.SenderStaffId,
 		Conversation: m.ConversationId,
 		Direct:       m.ConversationType == conversationDirect,

@@ -10,7 +10,6 @@ import (
 	"github.com/slack-go/slack/slackevents"
 	"github.com/slack-go/slack/socketmode"
 
-	"github.com/signout-bot/signout-bot/authz"
 	"github.com/signout-bot/signout-bot/bot"
 )
 
@@ -45,7 +44,7 @@ func (b *Bot) onSlashCommand(ctx context.Context, evt *socketmode.Event) {
 		return
 	}
 	b.engine.Handle(ctx, bot.Message{
-		Platform:     authz.Slack,
+		Platform:     bot.Slack,
 		Invoker:      cmd.UserID,
 		Conversation: cmd.ChannelID,
 		Direct:       isDM(cmd.ChannelID),
@@ -102,7 +101,7 @@ func (b *Bot) onAppMention(ctx context.Context, evt *socketmode.Event) {
 		return
 	}
 	b.engine.Handle(ctx, bot.Message{
-		Platform:     authz.Slack,
+		Platform:     bot.Slack,
 		Invoker:      am.User,
 		Conversation: am.Channel,
 		Direct:       isDM(am.Channel),
@@ -169,7 +168,7 @@ func (b *Bot) onClick(actionID string) func(ctx context.Context, evt *socketmode
 			c.tellRefused(ctx, "That button does not belong to a request this bot made, so nothing was done. Run /signout again.")
 			return
 		}
-		a := bot.Action{Platform: authz.Slack, User: cb.User.ID, Conversation: c.channel, Direct: isDM(c.channel), Code: code}
+		a := bot.Action{Platform: bot.Slack, User: cb.User.ID, Conversation: c.channel, Direct: isDM(c.channel), Code: code}
 		if actionID == ActionConfirm {
 			b.engine.Confirm(ctx, a, c)
 		} else {

@@ -108,7 +108,7 @@ func newHarness(t testing.TB, mods ...func(*harnessOptions)) *harness {
 	}
 	eopt := bot.Options{
 		Policy: authz.New(authz.Rules{
-			Invokers:  map[string][]string{authz.Slack: {invoker}},
+			Invokers:  map[string][]string{bot.Slack: {invoker}},
 			Protected: []string{"ceo001"},
 		}),
 		Directory: dt, SignOuter: dt, Audit: af,

@@ -25,7 +25,7 @@ func (nopAudit) Write(audit.Record) error { return nil }
 func Bare(tb testing.TB, dingtalkUser string) *bot.Engine {
 	tb.Helper()
 	e, err := bot.New(bot.Options{
-		Policy: authz.New(authz.Rules{Invokers: map[string][]string{authz.DingTalk: {dingtalkUser}}}),
+		Policy: authz.New(authz.Rules{Invokers: map[string][]string{bot.DingTalk: {dingtalkUser}}}),
 		Audit:  nopAudit{}, DryRun: true, TTL: time.Hour, SweepInterval: time.Hour,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
