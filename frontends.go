@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/signout-bot/signout-bot/bot"
 	"github.com/signout-bot/signout-bot/dingtalk"
 	"github.com/signout-bot/signout-bot/dingtalkbot"
 	"github.com/signout-bot/signout-bot/slackbot"
@@ -17,6 +18,7 @@ func (a *app) addFrontEnds(dt *dingtalk.Client) error {
 		if err != nil {
 			return err
 		}
+		a.engine.SetReplier(bot.Slack, fe)
 		a.watch(fe)
 	}
 	if a.cfg.DingTalk.StreamOn() {
@@ -29,6 +31,7 @@ func (a *app) addFrontEnds(dt *dingtalk.Client) error {
 		if err != nil {
 			return err
 		}
+		a.engine.SetReplier(bot.DingTalk, fe)
 		a.watch(fe)
 	}
 	return nil

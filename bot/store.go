@@ -108,9 +108,14 @@ type Store interface {
 // (it moves a request to expired, audits it and tells the invoker), and a
 // store that dropped the request first would leave it unaudited. Closed
 // requests are remembered for Retention, then dropped on Sweep.
+//
+// It also remembers the platforms' delivery ids (Claim), so that front
+// ends drop redeliveries with the same store in memory as in Redis.
 type MemoryStore struct {
-	mu sync.Mutex
-	c  *cache.Cache // code -> memoryEntry
+	mu        sync.Mutex
+	c         *cache.Cache // code -> memoryEntry
+	seen      *cache.Cache // delivery ids
+	seenSwept time.Time
 }
 
 type memoryEntry struct {
@@ -126,7 +131,7 @@ const Retention = 24 * time.Hour
 // NewMemoryStore returns an empty store. It starts no goroutine: the
 // engine's sweeper calls Sweep.
 func NewMemoryStore() *MemoryStore {
-	return &MemoryStore{c: cache.New(cache.NoExpiration, 0)}
+	return &MemoryStore{c: cache.New(cache.NoExpiration, 0), seen: cache.New(cache.NoExpiration, 0)}
 }
 
 func (s *MemoryStore) Add(_ context.Context, p Pending) error {
@@ -183,10 +188,36 @@ func (s *MemoryStore) Open(context.Context) ([]Pending, error) {
 // Shared is false: requests live and die with this process.
 func (s *MemoryStore) Shared() bool { return false }
 
-// Sweep drops requests that closed more than Retention ago. Open
-// requests never expire in go-cache.
+// Sweep drops requests that closed more than Retention ago, and delivery
+// ids past their TTL. Open requests never expire in go-cache.
 func (s *MemoryStore) Sweep() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.c.DeleteExpired()
+	s.seen.DeleteExpired()
+	s.seenSwept = time.Now()
+}
+
+// seenSweepEvery bounds how often Claim drops expired keys: each sweep
+// walks them all.
+const seenSweepEvery = time.Minute
+
+// Claim records key (a platform's delivery id) as seen for ttl. It
+// reports false if key was seen already: the delivery is a copy.
+func (s *MemoryStore) Claim(_ context.Context, key string, ttl time.Duration) (bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if now := time.Now(); now.Sub(s.seenSwept) > seenSweepEvery {
+		s.seen.DeleteExpired()
+		s.seenSwept = now
+	}
+	return s.seen.Add(key, struct{}{}, ttl) == nil, nil
+}
+
+// Forget drops key, so that a copy of its delivery is handled again.
+func (s *MemoryStore) Forget(_ context.Context, key string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.seen.Delete(key)
+	return nil
 }

@@ -48,6 +48,9 @@ type Config struct {
 	// RobotName is the robot's display name, for "@RobotName confirm CODE"
 	// in group prompts; "" makes the prompt say "@mention me".
 	RobotName string
+	// Seen, when set, is the store replicas share to drop each other's
+	// redeliveries; nil: this process only.
+	Seen bot.Claimer
 	// ConnectRetry is the first wait after a failed connection attempt at
 	// start-up, growing to a minute; 0 means one second. (Reconnects after a
 	// connection was up are the SDK's.)
@@ -74,7 +77,7 @@ type Bot struct {
 	engine    Engine
 	messenger Messenger
 	log       *slog.Logger
-	seen      *dedupe
+	seen      *bot.Deliveries
 	running   atomic.Bool
 
 	stateMu      sync.Mutex
@@ -129,7 +132,7 @@ func New(cfg Config, e Engine, m Messenger) (*Bot, error) {
 	return &Bot{
 		cfg: cfg, engine: e, messenger: m,
 		log:          cfg.Logger.With("platform", "dingtalk"),
-		seen:         newDedupe(dedupeTTL),
+		seen:         bot.NewDeliveries(cfg.Seen, cfg.Logger),
 		stateChanged: make(chan struct{}),
 	}, nil
 }
@@ -174,16 +177,7 @@ func (b *Bot) Run(ctx context.Context) error {
 	}
 	b.setConnected(true, "")
 
-	sweep := time.NewTicker(dedupeSweep)
-	defer sweep.Stop()
-	for done := false; !done; {
-		select {
-		case <-ctx.Done():
-			done = true
-		case <-sweep.C:
-			b.seen.sweep()
-		}
-	}
+	<-ctx.Done()
 
 	// Frames still in the SDK's hands from here on are refused, so that
 	// DingTalk redelivers them rather than count them as handled.
@@ -319,20 +313,21 @@ func (b *Bot) receive(frameID, data string) error {
 		return nil
 	}
 	key := dedupeKey(m.MsgId, frameID)
-	if key != "" {
-		if ok, state := b.seen.claim(key); !ok {
-			log.Info("ignored a redelivered message", "state", state.String())
-			return nil
-		}
-	}
-	if !b.spawn(func(ctx context.Context) { b.handle(ctx, key, m, log) }) {
-		if key != "" {
-			b.seen.release(key)
-		}
+	if !b.spawn(func(ctx context.Context) { b.handleOnce(ctx, key, m, log) }) {
 		log.Warn("message arrived while stopping; left for DingTalk to redeliver")
 		return errStopping
 	}
 	return nil
+}
+
+// handleOnce handles m unless this or another replica had it already.
+// The check runs after the ack: with a shared store it is a round trip.
+func (b *Bot) handleOnce(ctx context.Context, key string, m *robotMessage, log *slog.Logger) {
+	if key != "" && !b.seen.First(ctx, key, dedupeTTL) {
+		log.Info("ignored a redelivered message")
+		return
+	}
+	b.handle(ctx, key, m, log)
 }
 
 // dedupeKey identifies a message across redeliveries: its msgId, or failing
@@ -340,9 +335,9 @@ func (b *Bot) receive(frameID, data string) error {
 func dedupeKey(msgID, frameID string) string {
 	switch {
 	case msgID != "":
-		return "msg:" + msgID
+		return "dingtalk:msg:" + msgID
 	case frameID != "":
-		return "frame:" + frameID
+		return "dingtalk:frame:" + frameID
 	}
 	return ""
 }
@@ -372,7 +367,7 @@ func (b *Bot) handle(ctx context.Context, key string, m *robotMessage, log *slog
 	defer func() {
 		if r := recover(); r != nil {
 			if key != "" {
-				b.seen.release(key)
+				b.seen.Forget(ctx, key)
 			}
 			log.Error("handling a robot message panicked", "panic", r)
 		}
@@ -386,14 +381,11 @@ func (b *Bot) handle(ctx context.Context, key string, m *robotMessage, log *slog
 	} else {
 		b.handleText(ctx, m, c, log)
 	}
-	if key != "" {
-		b.seen.done(key)
-	}
 }
 
 // handleText runs a text message through the engine, unless it @mentions
 // the bot more than once.
-func (b *Bot) handleText(ctx context.Context, m *robotMessage, c bot.Conversation, log *slog.Logger) {
+func (b *Bot) handleText(ctx context.Context, m *robotMessage, c *conversation, log *slog.Logger) {
 	if n := selfMentions(m); n > 1 {
 		log.Info("message @mentions the bot more than once; refused", "self_mentions", n)
 		if err := c.Tell(ctx, bot.Notice{Kind: bot.NoticeRefused, Text: repeatedSelfMention}); err != nil {
@@ -401,7 +393,9 @@ func (b *Bot) handleText(ctx context.Context, m *robotMessage, c bot.Conversatio
 		}
 		return
 	}
-	b.engine.Handle(ctx, toMessage(m), c)
+	msg := toMessage(m)
+	msg.ReplyTo = c.address()
+	b.engine.Handle(ctx, msg, c)
 }
 
 // truncate cuts s to at most n bytes of valid UTF-8, for logging.

@@ -117,6 +117,7 @@ func newHarness(t testing.TB, opt harnessOptions) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
+	eng.SetReplier(bot.DingTalk, h.bot)
 
 	runCtx, cancel := context.WithCancel(context.Background())
 	h.cancel = cancel

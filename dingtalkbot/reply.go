@@ -32,13 +32,14 @@ type conversation struct {
 	sender         string    // senderStaffId: @mentioned in group replies
 	webhook        string    // sessionWebhook; "" if none
 	webhookExpires time.Time // zero if DingTalk did not say
+	robotCode      string    // the robot the robot API speaks as
 	log            *slog.Logger
 }
 
 func (b *Bot) conversation(m *robotMessage, log *slog.Logger) *conversation {
 	c := &conversation{
 		b: b, id: m.ConversationId, direct: m.ConversationType == conversationDirect,
-		sender: m.SenderStaffId, webhook: m.SessionWebhook, log: log,
+		sender: m.SenderStaffId, webhook: m.SessionWebhook, robotCode: b.cfg.RobotCode, log: log,
 	}
 	if m.SessionWebhookExpiredTime > 0 {
 		c.webhookExpires = time.UnixMilli(m.SessionWebhookExpiredTime)
@@ -142,7 +143,7 @@ func (c *conversation) webhookUsable(now time.Time) bool {
 }
 
 func (c *conversation) sendRobot(ctx context.Context, out outgoing) error {
-	robot := c.b.cfg.RobotCode
+	robot := c.robotCode
 	if c.direct {
 		if c.sender == "" {
 			return errors.New("no sender to reply to")

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/signout-bot/signout-bot/internal/logbuf"
 
@@ -119,7 +120,7 @@ func TestFrameRefusedWhileStopping(t *testing.T) {
 	if err := b.receive("f1", textFrame); !errors.Is(err, errStopping) {
 		t.Fatalf("receive = %v, want errStopping", err)
 	}
-	if ok, _ := b.seen.claim("msg:m1"); !ok {
+	if !b.seen.First(context.Background(), "dingtalk:msg:m1", time.Minute) {
 		t.Error("a refused frame kept its msgId claimed; its redelivery would be dropped")
 	}
 }
@@ -131,11 +132,11 @@ func TestPanicReleasesMsgID(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ok, _ := b.seen.claim("msg:m1"); !ok {
+	if !b.seen.First(context.Background(), "dingtalk:msg:m1", time.Minute) {
 		t.Fatal("claim failed")
 	}
-	b.handle(context.Background(), "msg:m1", m, b.log)
-	if ok, _ := b.seen.claim("msg:m1"); !ok {
+	b.handle(context.Background(), "dingtalk:msg:m1", m, b.log)
+	if !b.seen.First(context.Background(), "dingtalk:msg:m1", time.Minute) {
 		t.Error("msgId still claimed after a panic")
 	}
 	if !strings.Contains(logs.String(), "panicked") {
@@ -143,24 +144,8 @@ func TestPanicReleasesMsgID(t *testing.T) {
 	}
 }
 
-func TestDedupeStates(t *testing.T) {
-	d := newDedupe(dedupeTTL)
-	if ok, _ := d.claim("k"); !ok {
-		t.Fatal("first claim failed")
-	}
-	if ok, s := d.claim("k"); ok || s != stateInFlight {
-		t.Fatalf("second claim = %v, %v", ok, s)
-	}
-	d.done("k")
-	if ok, s := d.claim("k"); ok || s != stateDone {
-		t.Fatalf("claim after done = %v, %v", ok, s)
-	}
-	d.release("k")
-	if ok, _ := d.claim("k"); !ok {
-		t.Fatal("claim after release failed")
-	}
-	d.sweep()
-	if dedupeKey("", "") != "" || dedupeKey("m", "f") != "msg:m" || dedupeKey("", "f") != "frame:f" {
+func TestDedupeKey(t *testing.T) {
+	if dedupeKey("", "") != "" || dedupeKey("m", "f") != "dingtalk:msg:m" || dedupeKey("", "f") != "dingtalk:frame:f" {
 		t.Error("dedupeKey")
 	}
 }

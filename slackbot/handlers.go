@@ -5,7 +5,6 @@ import (
 	"context"
 	"time"
 
-	"github.com/patrickmn/go-cache"
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
 	"github.com/slack-go/slack/socketmode"
@@ -50,6 +49,7 @@ func (b *Bot) onSlashCommand(ctx context.Context, evt *socketmode.Event) {
 		Direct:       isDM(cmd.ChannelID),
 		Text:         plainText(cmd.Text),
 		ArgsOnly:     true,
+		ReplyTo:      c.address(),
 	}, c)
 }
 
@@ -67,12 +67,9 @@ func (b *Bot) onAppMention(ctx context.Context, evt *socketmode.Event) {
 		return
 	}
 	log := b.log.With("user", am.User, "channel", am.Channel, "team_id", cmp.Or(am.UserTeam, ev.TeamID))
-	if cb := cb(ev); cb != nil && cb.EventID != "" {
-		if b.seen.Add("event:"+cb.EventID, true, cache.DefaultExpiration) != nil {
-			log.Info("redelivered event ignored", "event_id", cb.EventID)
-			return
-		}
-		b.seen.DeleteExpired()
+	if cb := cb(ev); cb != nil && cb.EventID != "" && !b.seen.First(ctx, "slack:event:"+cb.EventID, seenTTL) {
+		log.Info("redelivered event ignored", "event_id", cb.EventID)
+		return
 	}
 	selfID := b.selfID(cb(ev))
 	if am.BotID != "" || am.User == "" || am.User == selfID {
@@ -106,6 +103,7 @@ func (b *Bot) onAppMention(ctx context.Context, evt *socketmode.Event) {
 		Conversation: am.Channel,
 		Direct:       isDM(am.Channel),
 		Text:         plainText(text),
+		ReplyTo:      c.address(),
 	}, c)
 }
 
@@ -134,9 +132,7 @@ func (b *Bot) selfID(c *slackevents.EventsAPICallbackEvent) string {
 // onClick serves the Sign out and Cancel buttons.
 func (b *Bot) onClick(actionID string) func(ctx context.Context, evt *socketmode.Event) {
 	return func(ctx context.Context, evt *socketmode.Event) {
-		if !b.claim(evt) {
-			// slack-go calls this route once per matching action in the
-			// payload; one call serves (and acks) the envelope.
+		if !b.claim(ctx, evt) {
 			return
 		}
 		b.ack(ctx, evt)
@@ -177,15 +173,22 @@ func (b *Bot) onClick(actionID string) func(ctx context.Context, evt *socketmode
 	}
 }
 
-// claim reports whether this call is the first for evt's envelope.
-func (b *Bot) claim(evt *socketmode.Event) bool {
+// claim reports whether this call is the first for evt's envelope, in
+// any replica. slack-go calls a route once per matching action in the
+// payload: one call serves (and acks) the envelope. A copy that another
+// replica served is acked here, so that Slack stops sending it.
+func (b *Bot) claim(ctx context.Context, evt *socketmode.Event) bool {
 	if evt.Request == nil || evt.Request.EnvelopeID == "" {
 		b.log.Warn("interactive envelope without envelope_id ignored") // Slack always sends one
 		return false
 	}
-	if b.seen.Add("envelope:"+evt.Request.EnvelopeID, true, cache.DefaultExpiration) != nil {
+	switch b.seen.Check(ctx, "slack:envelope:"+evt.Request.EnvelopeID, seenTTL) {
+	case bot.SeenHere:
+		return false
+	case bot.SeenElsewhere:
+		b.ack(ctx, evt)
+		b.log.Info("interactive envelope another replica served; acked and ignored", "envelope_id", evt.Request.EnvelopeID)
 		return false
 	}
-	b.seen.DeleteExpired()
 	return true
 }

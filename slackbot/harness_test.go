@@ -128,6 +128,7 @@ func newHarness(t testing.TB, mods ...func(*harnessOptions)) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
+	h.engine.SetReplier(bot.Slack, h.bot)
 	if opt.beforeRun != nil {
 		opt.beforeRun(h.slack)
 	}

@@ -21,7 +21,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/patrickmn/go-cache"
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/socketmode"
 
@@ -49,6 +48,9 @@ type Config struct {
 	// Retry bounds the retries of rate-limited Web API calls; zero fields
 	// take defaults.
 	Retry RetryPolicy
+	// Seen, when set, is the store replicas share to drop each other's
+	// redeliveries; nil: this process only.
+	Seen bot.Claimer
 }
 
 // String keeps the tokens out of %v.
@@ -106,7 +108,7 @@ type Bot struct {
 	self      atomic.Pointer[identity] // who auth.test says the bot is
 	connected atomic.Bool
 	conn      connLog
-	seen      *cache.Cache // events_api event IDs, to drop Slack's redeliveries
+	seen      *bot.Deliveries // envelope and event IDs, to drop Slack's redeliveries
 
 	running atomic.Bool
 	work    workGroup
@@ -157,7 +159,7 @@ func New(cfg Config, e Engine) (*Bot, error) {
 		org:    org{team: cfg.TeamID, enterprise: cfg.EnterpriseID},
 		now:    cfg.Now,
 		retry:  cfg.Retry.withDefaults(),
-		seen:   cache.New(seenTTL, 0),
+		seen:   bot.NewDeliveries(cfg.Seen, log),
 	}
 	if b.now == nil {
 		b.now = time.Now
