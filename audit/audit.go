@@ -45,6 +45,8 @@ type Record struct {
 	DingTalkRequestID string `json:"requestid,omitempty"`
 	// Count, on a denied record, is how many repeated refusals it stands for.
 	Count int `json:"count,omitempty"`
+	// Instance is the replica that wrote the record (config key instance).
+	Instance string `json:"instance,omitempty"`
 }
 
 // File is an append-only audit log. Safe for concurrent use. It is the

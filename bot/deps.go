@@ -23,6 +23,17 @@ type Auditor interface {
 	Write(r audit.Record) error
 }
 
+// stamped names the replica in every record it writes.
+type stamped struct {
+	Auditor
+	instance string
+}
+
+func (s stamped) Write(r audit.Record) error {
+	r.Instance = s.instance
+	return s.Auditor.Write(r)
+}
+
 // Observer is told what the engine does, for metrics. Every method must be
 // cheap and safe for concurrent use.
 type Observer interface {

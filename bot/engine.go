@@ -27,6 +27,8 @@ type Options struct {
 	Store     Store    // nil: a MemoryStore
 	Observer  Observer // nil: none
 
+	// Instance names this replica in every audit record.
+	Instance        string
 	TTL             time.Duration
 	DryRun          bool
 	EmployeeMessage map[string]string
@@ -95,6 +97,9 @@ func New(opt Options) (*Engine, error) {
 	}
 	if opt.MaxInFlight <= 0 {
 		opt.MaxInFlight = DefaultMaxInFlight
+	}
+	if opt.Instance != "" {
+		opt.Audit = stamped{opt.Audit, opt.Instance}
 	}
 	e := &Engine{opt: opt, log: opt.Logger, store: opt.Store, obs: opt.Observer,
 		slots: make(chan struct{}, opt.MaxInFlight), actionSlots: make(chan struct{}, opt.MaxInFlight), stop: make(chan struct{}), swept: make(chan struct{}),

@@ -5,6 +5,7 @@
 package config
 
 import (
+	"os"
 	"time"
 )
 
@@ -19,7 +20,22 @@ type Config struct {
 	Audit    AuditConfig    `yaml:"audit"`
 	HTTP     HTTPConfig     `yaml:"http"`
 	Log      LogConfig      `yaml:"log"`
+	State    StateConfig    `yaml:"state"`
+	// Instance names this replica in logs and audit records; default the
+	// host name.
+	Instance string `yaml:"instance"`
 }
+
+// StateConfig is where requests waiting for confirmation live.
+type StateConfig struct {
+	// RedisURL, when set, is the Redis (or Sentinel) that replicas share.
+	// It may carry a password, so it is a Secret.
+	RedisURL  Secret `yaml:"redis_url"`
+	KeyPrefix string `yaml:"key_prefix"`
+}
+
+// Shared reports whether requests live in a store that replicas share.
+func (s StateConfig) Shared() bool { return s.RedisURL != "" }
 
 // SlackConfig is the Slack Socket Mode front end.
 type SlackConfig struct {
@@ -127,6 +143,9 @@ const (
 	DefaultAuditFile      = "audit.jsonl"
 	DefaultHTTPListen     = "127.0.0.1:9090"
 	DefaultMaxReasonRunes = 300
+	DefaultKeyPrefix      = "signout-bot:"
+	// DefaultInstance names a replica whose host has no name.
+	DefaultInstance = "signout-bot"
 )
 
 // DefaultEmployeeMessage is sent to DingTalk as reasonI18nForEmployee when none is configured.
@@ -165,6 +184,15 @@ func (c *Config) applyDefaults() {
 	}
 	if c.Log.Format == "" {
 		c.Log.Format = "text"
+	}
+	if c.State.KeyPrefix == "" {
+		c.State.KeyPrefix = DefaultKeyPrefix
+	}
+	if c.Instance == "" {
+		c.Instance, _ = os.Hostname()
+	}
+	if c.Instance == "" {
+		c.Instance = DefaultInstance
 	}
 }
 

@@ -16,6 +16,7 @@ var (
 	// DingTalk userIds are short ASCII words; staff ids are often all digits.
 	dingTalkUserID = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$`)
 	locale         = regexp.MustCompile(`^[a-z]{2}_[A-Z]{2}$`)
+	instanceName   = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.:\-]{0,63}$`)
 )
 
 // validator collects problems; a key whose ${VAR} was unset or empty reports
@@ -107,6 +108,10 @@ func (c *Config) validate(missing map[string]envRef, bad map[string]bool) Proble
 			v.add("http.listen", "must be host:port or empty, got %q", addr)
 		}
 	}
+	c.validateState(v)
+	if !instanceName.MatchString(c.Instance) {
+		v.add("instance", "must be 1 to 64 letters, digits, '.', '_', ':' or '-', got %q", c.Instance)
+	}
 	switch c.Log.Level {
 	case "debug", "info", "warn", "error":
 	default:
@@ -159,4 +164,29 @@ func (c *Config) validateDingTalk(v *validator) {
 	v.httpURL("dingtalk.oapi_url", d.OAPIURL)
 	d.APIURL = strings.TrimRight(d.APIURL, "/")
 	d.OAPIURL = strings.TrimRight(d.OAPIURL, "/")
+}
+
+// validateState checks the shape of state.redis_url; the store's own
+// parser checks the rest at start-up. The URL is never echoed: it may
+// carry a password.
+func (c *Config) validateState(v *validator) {
+	raw := c.State.RedisURL.Reveal()
+	if raw == "" {
+		if ref, ok := v.missing["state.redis_url"]; ok {
+			v.add("state.redis_url", "%s", ref.problem())
+		}
+		return
+	}
+	u, err := url.Parse(raw)
+	switch {
+	case err != nil:
+		v.add("state.redis_url", "is not a URL (redis://[user:password@]host:port/db or rediss://...)")
+	case u.Scheme != "redis" && u.Scheme != "rediss":
+		v.add("state.redis_url", "must start with redis:// or rediss://")
+	case u.Host == "":
+		v.add("state.redis_url", "names no host (redis://host:port/db)")
+	}
+	if strings.TrimSpace(c.State.KeyPrefix) != c.State.KeyPrefix {
+		v.add("state.key_prefix", "must not start or end with spaces")
+	}
 }

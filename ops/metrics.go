@@ -17,6 +17,8 @@ type Metrics struct {
 	apiCalls      *prometheus.CounterVec
 	apiRetries    *prometheus.CounterVec
 	auditFailures prometheus.Counter
+	storeCalls    *prometheus.HistogramVec
+	storeErrors   *prometheus.CounterVec
 }
 
 // NewMetrics registers every metric, plus the Go and process collectors.
@@ -44,8 +46,17 @@ func NewMetrics() *Metrics {
 			Name: "signoutbot_audit_write_failures_total",
 			Help: "Audit records that could not be written. Alert on any.",
 		}),
+		storeCalls: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "signoutbot_state_store_duration_seconds",
+			Help:    "Round trips to the shared state store (Redis) by operation.",
+			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 3},
+		}, []string{"op"}),
+		storeErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "signoutbot_state_store_errors_total",
+			Help: "State store round trips that failed (unreachable, timed out, not replicated) by operation. Alert on a rate.",
+		}, []string{"op"}),
 	}
-	m.Registry.MustRegister(m.commands, m.signOuts, m.apiCalls, m.apiRetries, m.auditFailures,
+	m.Registry.MustRegister(m.commands, m.signOuts, m.apiCalls, m.apiRetries, m.auditFailures, m.storeCalls, m.storeErrors,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -71,6 +82,15 @@ func (m *Metrics) WatchPending(pending func() int) {
 
 // AuditFailure implements bot.Observer.
 func (m *Metrics) AuditFailure() { m.auditFailures.Inc() }
+
+// StoreCall records one round trip to the state store; op is a fixed
+// word ("add", "move", ...), never a key or a URL.
+func (m *Metrics) StoreCall(op string, seconds float64, err error) {
+	m.storeCalls.WithLabelValues(op).Observe(seconds)
+	if err != nil {
+		m.storeErrors.WithLabelValues(op).Inc()
+	}
+}
 
 // APICall counts one DingTalk attempt; code is "ok" on success.
 func (m *Metrics) APICall(endpoint, code string) { m.apiCalls.WithLabelValues(endpoint, code).Inc() }
