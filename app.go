@@ -19,6 +19,7 @@ import (
 	"github.com/signout-bot/signout-bot/commands"
 	"github.com/signout-bot/signout-bot/config"
 	"github.com/signout-bot/signout-bot/console"
+	"github.com/signout-bot/signout-bot/contacts"
 	"github.com/signout-bot/signout-bot/dingtalk"
 	"github.com/signout-bot/signout-bot/ops"
 )
@@ -102,7 +103,8 @@ func newApp(cfg *config.Config, withConsole bool, stdin io.Reader, stdout, stder
 		Observer:        a.metrics,
 	}
 	if dt != nil {
-		opt.Directory, opt.SignOuter = dt, dt
+		people := contacts.New(dt)
+		opt.Directory, opt.SignOuter = people, people
 	}
 	if cfg.Slack.On() && len(cfg.Authz.SlackUsers) == 0 {
 		log.Warn("slack is on but authz.slack_users is empty: nobody in Slack can sign anyone out")

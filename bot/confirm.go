@@ -12,7 +12,6 @@ import (
 
 	"github.com/signout-bot/signout-bot/audit"
 	"github.com/signout-bot/signout-bot/commands"
-	"github.com/signout-bot/signout-bot/dingtalk"
 )
 
 // Confirm handles a confirmation (a button click or a typed code).
@@ -310,7 +309,7 @@ func (e *Engine) execute(ctx context.Context, p Pending, log *slog.Logger) Resul
 		// Signing out again is harmless, so say so rather than guess.
 		res.Problem += "; it is not known whether the sign-out took effect, so run /signout again"
 	}
-	var apiErr *dingtalk.APIError
+	var apiErr *APIError
 	if errors.As(err, &apiErr) {
 		res.Code, res.DingTalkRequestID = apiErr.Code, apiErr.RequestID
 	}

@@ -4,16 +4,23 @@ import (
 	"context"
 
 	"github.com/signout-bot/signout-bot/audit"
-	"github.com/signout-bot/signout-bot/dingtalk"
 )
 
-// Directory finds DingTalk users. *dingtalk.Client implements it.
+// Directory finds people. contacts.Directory implements it for DingTalk.
+// Errors are the engine's own (people.go): ErrNotFound, ErrNoAnswer,
+// *AmbiguousMobileError, *UserIDMismatchError, *APIError, or any other
+// error, which the engine reports as it reads.
 type Directory interface {
+	// UserIDByMobile finds the one Enterprise Account behind a mobile
+	// number, or says there are several (*AmbiguousMobileError).
 	UserIDByMobile(ctx context.Context, mobile string) (string, error)
-	User(ctx context.Context, userID string) (dingtalk.User, error)
+	// Person describes userID, or says the directory knows the account by
+	// another userId (*UserIDMismatchError).
+	Person(ctx context.Context, userID string) (Person, error)
 }
 
-// SignOuter performs the sign-out. *dingtalk.Client implements it.
+// SignOuter performs the sign-out. contacts.Directory implements it for
+// DingTalk; its errors are the engine's own, as for Directory.
 type SignOuter interface {
 	SignOut(ctx context.Context, userID, reason string, i18n map[string]string) error
 }

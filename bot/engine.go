@@ -14,7 +14,6 @@ import (
 	"github.com/signout-bot/signout-bot/audit"
 	"github.com/signout-bot/signout-bot/authz"
 	"github.com/signout-bot/signout-bot/commands"
-	"github.com/signout-bot/signout-bot/dingtalk"
 )
 
 // Options configures an Engine. Policy and Audit are required; SignOuter
@@ -483,10 +482,10 @@ func (e *Engine) resolve(ctx context.Context, m Message, t commands.Target, log 
 		lctx, cancel := context.WithTimeout(ctx, e.opt.LookupTimeout)
 		id, err := e.opt.Directory.UserIDByMobile(lctx, t.Value)
 		cancel()
-		if errors.Is(err, dingtalk.ErrNotFound) {
+		if errors.Is(err, ErrNotFound) {
 			return target, fmt.Sprintf("DingTalk has no user with mobile %s. Check the number, or give the userId.", t.Input)
 		}
-		var amb *dingtalk.AmbiguousMobileError
+		var amb *AmbiguousMobileError
 		if errors.As(err, &amb) {
 			return target, e.ambiguousMobile(ctx, t.Input, amb, log)
 		}
@@ -518,18 +517,18 @@ func (e *Engine) describe(ctx context.Context, t *Target, log *slog.Logger) (ref
 	}
 	lctx, cancel := context.WithTimeout(ctx, e.opt.LookupTimeout)
 	defer cancel()
-	u, err := e.opt.Directory.User(lctx, t.UserID)
+	u, err := e.opt.Directory.Person(lctx, t.UserID)
 	if mm, ok := asMismatch(err); ok {
 		return e.mismatch(*t, mm)
 	}
 	switch {
-	case errors.Is(err, dingtalk.ErrNotFound):
+	case errors.Is(err, ErrNotFound):
 		t.Warning = "DingTalk does not know this userId; the sign-out will likely fail."
 	case err != nil:
 		log.Warn("user lookup failed; showing the bare userId", "target", t.UserID, "err", err)
 	default:
 		t.UserID, t.Name, t.Title = u.UserID, u.Name, u.Title
-		if !u.Exclusive {
+		if !u.Enterprise {
 			t.Warning = "DingTalk says this is not an Enterprise Account; it may refuse the sign-out."
 		}
 	}
@@ -539,15 +538,15 @@ func (e *Engine) describe(ctx context.Context, t *Target, log *slog.Logger) (ref
 // noAnswer reports a call whose outcome is unknown: it may have taken
 // effect without its answer arriving.
 func noAnswer(err error) bool {
-	return errors.Is(err, dingtalk.ErrNoResponse) || errors.Is(err, context.DeadlineExceeded)
+	return errors.Is(err, ErrNoAnswer) || errors.Is(err, context.DeadlineExceeded)
 }
 
 // Explain says in words what went wrong in a DingTalk call.
 func Explain(err error) string {
-	var apiErr *dingtalk.APIError
+	var apiErr *APIError
 	switch {
-	case errors.As(err, &apiErr):
-		return apiErr.Explain()
+	case errors.As(err, &apiErr) && apiErr.Explanation != "":
+		return apiErr.Explanation
 	case noAnswer(err):
 		return "DingTalk did not answer (network error or timeout)"
 	case errors.Is(err, context.Canceled):

@@ -14,6 +14,7 @@ import (
 	"github.com/signout-bot/signout-bot/authz"
 	"github.com/signout-bot/signout-bot/bot"
 	"github.com/signout-bot/signout-bot/commands"
+	"github.com/signout-bot/signout-bot/contacts"
 	"github.com/signout-bot/signout-bot/dingtalk"
 	"github.com/signout-bot/signout-bot/internal/fakedingtalk"
 )
@@ -69,6 +70,7 @@ func newHarnessWithClient(t testing.TB, clientMod func(*dingtalk.Config), mods .
 	if err != nil {
 		t.Fatal(err)
 	}
+	people := contacts.New(h.client)
 	h.auditPath = filepath.Join(t.TempDir(), "audit.jsonl")
 	af, err := audit.Open(h.auditPath)
 	if err != nil {
@@ -79,7 +81,7 @@ func newHarnessWithClient(t testing.TB, clientMod func(*dingtalk.Config), mods .
 			Invokers:  map[string][]string{bot.Slack: {invoker}, bot.DingTalk: {"manager4220"}},
 			Protected: []string{"ceo001"},
 		}),
-		Directory: h.client, SignOuter: h.client, Audit: af,
+		Directory: people, SignOuter: people, Audit: af,
 		TTL:             2 * time.Minute,
 		EmployeeMessage: map[string]string{"en_US": "You were signed out."},
 		Parse:           commands.Options{ReasonRequired: true},

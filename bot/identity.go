@@ -7,8 +7,6 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
-
-	"github.com/signout-bot/signout-bot/dingtalk"
 )
 
 // maxCandidates bounds the accounts listed (and looked up) when one mobile
@@ -19,7 +17,7 @@ const maxCandidates = 10
 // acting on either spelling could reach an account the invoker did not
 // check. DingTalk's id is checked against the protected accounts too, so
 // the refusal says so when it is one.
-func (e *Engine) mismatch(t Target, mm *dingtalk.UserIDMismatchError) (text, why string) {
+func (e *Engine) mismatch(t Target, mm *UserIDMismatchError) (text, why string) {
 	why = fmt.Sprintf("DingTalk answered about userId %s when asked about %s", mm.Answered, mm.Asked)
 	if t.Via == "" {
 		text = fmt.Sprintf("You typed %s but DingTalk knows this account as %s; nothing was done.", mm.Asked, mm.Answered)
@@ -34,7 +32,7 @@ func (e *Engine) mismatch(t Target, mm *dingtalk.UserIDMismatchError) (text, why
 
 // ambiguousMobile says which accounts share a mobile number, with the names
 // DingTalk gives, and asks for a userId: the bot never picks one itself.
-func (e *Engine) ambiguousMobile(ctx context.Context, input string, amb *dingtalk.AmbiguousMobileError, log *slog.Logger) string {
+func (e *Engine) ambiguousMobile(ctx context.Context, input string, amb *AmbiguousMobileError, log *slog.Logger) string {
 	log.Info("mobile number is behind several Enterprise Accounts; asking for a userId", "accounts", len(amb.UserIDs))
 	ids := amb.UserIDs[:min(len(amb.UserIDs), maxCandidates)]
 	names := e.candidateNames(ctx, ids, log)
@@ -63,7 +61,7 @@ func (e *Engine) candidateNames(ctx context.Context, ids []string, log *slog.Log
 	var wg sync.WaitGroup
 	for i, id := range ids {
 		wg.Go(func() {
-			u, err := e.opt.Directory.User(lctx, id)
+			u, err := e.opt.Directory.Person(lctx, id)
 			if err != nil {
 				log.Warn("name lookup of a candidate failed; showing the bare userId", "target", id, "err", err)
 				return
@@ -76,8 +74,8 @@ func (e *Engine) candidateNames(ctx context.Context, ids []string, log *slog.Log
 }
 
 // asMismatch reports whether err says DingTalk knows the user by another id.
-func asMismatch(err error) (*dingtalk.UserIDMismatchError, bool) {
-	var mm *dingtalk.UserIDMismatchError
+func asMismatch(err error) (*UserIDMismatchError, bool) {
+	var mm *UserIDMismatchError
 	ok := errors.As(err, &mm)
 	return mm, ok
 }
