@@ -68,6 +68,9 @@ func (d *Deliveries) Check(ctx context.Context, key string, ttl time.Duration) S
 		})
 		return SeenNew
 	case !first:
+		// Remembered here only for what this replica handles: if the
+		// other one forgets the key, a redelivery here is handled.
+		_ = d.local.Forget(ctx, key)
 		return SeenElsewhere
 	}
 	return SeenNew

@@ -20,6 +20,7 @@ import (
 	"github.com/signout-bot/signout-bot/audit"
 	"github.com/signout-bot/signout-bot/authz"
 	"github.com/signout-bot/signout-bot/bot"
+	"github.com/signout-bot/signout-bot/contacts"
 	"github.com/signout-bot/signout-bot/dingtalk"
 	"github.com/signout-bot/signout-bot/internal/fakedingtalk"
 )
@@ -103,7 +104,7 @@ func newHarness(t testing.TB, opt harnessOptions) *harness {
 	}
 	eng, err := bot.New(bot.Options{
 		Policy:    authz.New(authz.Rules{Invokers: map[string][]string{bot.DingTalk: {manager, manager2}}, Protected: []string{"ceo001"}}),
-		Directory: dt, SignOuter: dt, Audit: af,
+		Directory: contacts.New(dt), SignOuter: contacts.New(dt), Audit: af,
 		TTL: 2 * time.Minute, Logger: logger, Now: h.clock.Now,
 	})
 	if err != nil {

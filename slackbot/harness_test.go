@@ -17,6 +17,7 @@ import (
 	"github.com/signout-bot/signout-bot/authz"
 	"github.com/signout-bot/signout-bot/bot"
 	"github.com/signout-bot/signout-bot/commands"
+	"github.com/signout-bot/signout-bot/contacts"
 	"github.com/signout-bot/signout-bot/dingtalk"
 	"github.com/signout-bot/signout-bot/internal/fakedingtalk"
 	"github.com/signout-bot/signout-bot/internal/fakeslack"
@@ -111,7 +112,7 @@ func newHarness(t testing.TB, mods ...func(*harnessOptions)) *harness {
 			Invokers:  map[string][]string{bot.Slack: {invoker}},
 			Protected: []string{"ceo001"},
 		}),
-		Directory: dt, SignOuter: dt, Audit: af,
+		Directory: contacts.New(dt), SignOuter: contacts.New(dt), Audit: af,
 		TTL:             ttl,
 		EmployeeMessage: map[string]string{"en_US": "You were signed out."},
 		Parse:           commands.Options{ReasonRequired: true},
