@@ -47,6 +47,7 @@ type app struct {
 	metrics   *ops.Metrics
 	checks    map[string]ops.Check
 	audit     *audit.File
+	state     state
 	engine    *bot.Engine
 	frontEnds []frontEnd
 	console   *console.Console
@@ -64,10 +65,17 @@ func newLogger(cfg config.LogConfig, w io.Writer) *slog.Logger {
 }
 
 func newApp(cfg *config.Config, withConsole bool, stdin io.Reader, stdout, stderr io.Writer) (*app, error) {
-	log := newLogger(cfg.Log, stderr)
+	log := newLogger(cfg.Log, stderr).With("instance", cfg.Instance)
 	a := &app{cfg: cfg, log: log, metrics: ops.NewMetrics(), checks: map[string]ops.Check{}}
 	var err error
+	if a.state, err = openState(cfg.State, log, a.metrics); err != nil {
+		return nil, err
+	}
+	if a.state.check != nil {
+		a.checks["state"] = a.state.check
+	}
 	if a.audit, err = audit.Open(cfg.Audit.File); err != nil {
+		_ = a.state.close()
 		return nil, err
 	}
 	a.warnPartialTail()
@@ -79,7 +87,7 @@ func newApp(cfg *config.Config, withConsole bool, stdin io.Reader, stdout, stder
 			Logger: log.With("component", "dingtalk"), Observer: a.metrics,
 		})
 		if err != nil {
-			a.audit.Close()
+			a.closeStores()
 			return nil, err
 		}
 		a.checks["dingtalk token"] = func(ctx context.Context) error {
@@ -95,6 +103,8 @@ func newApp(cfg *config.Config, withConsole bool, stdin io.Reader, stdout, stder
 	opt := bot.Options{
 		Policy:          authz.New(authz.Rules{Invokers: invokers, Protected: cfg.Authz.ProtectedUsers}),
 		Audit:           a.audit,
+		Store:           a.state.store,
+		Instance:        cfg.Instance,
 		TTL:             cfg.Confirm.TTL,
 		DryRun:          cfg.DryRun,
 		EmployeeMessage: cfg.SignOut.EmployeeMessage,
@@ -113,7 +123,7 @@ func newApp(cfg *config.Config, withConsole bool, stdin io.Reader, stdout, stder
 		log.Warn("the DingTalk robot is on but authz.dingtalk_users is empty: nobody in DingTalk can sign anyone out")
 	}
 	if a.engine, err = bot.New(opt); err != nil {
-		a.audit.Close()
+		a.closeStores()
 		return nil, err
 	}
 	a.metrics.WatchPending(a.engine.Pending)
@@ -123,7 +133,7 @@ func newApp(cfg *config.Config, withConsole bool, stdin io.Reader, stdout, stder
 		a.banner = consoleBanner(cfg, dt != nil)
 	}
 	if err := a.addFrontEnds(dt); err != nil {
-		a.audit.Close()
+		a.closeStores()
 		return nil, err
 	}
 	if addr := cfg.HTTP.Addr(); addr != "" {
@@ -136,6 +146,12 @@ func newApp(cfg *config.Config, withConsole bool, stdin io.Reader, stdout, stder
 		}
 	}
 	return a, nil
+}
+
+// closeStores closes what newApp opened when it fails half way.
+func (a *app) closeStores() {
+	a.audit.Close()
+	_ = a.state.close()
 }
 
 // connection is a front end whose connection state readiness depends on.
@@ -241,6 +257,9 @@ wait:
 	if err := a.audit.Close(); err != nil {
 		a.log.Error("closing the audit log", "err", err)
 		code = 1
+	}
+	if err := a.state.close(); err != nil {
+		a.log.Warn("closing the state store", "err", err)
 	}
 	a.log.Info("stopped")
 	return code

@@ -12,7 +12,7 @@ func (a *app) addFrontEnds(dt *dingtalk.Client) error {
 	if s := a.cfg.Slack; s.On() {
 		fe, err := slackbot.New(slackbot.Config{
 			AppToken: s.AppToken.Reveal(), BotToken: s.BotToken.Reveal(), APIURL: s.APIURL,
-			TeamID: s.TeamID, EnterpriseID: s.EnterpriseID,
+			TeamID: s.TeamID, EnterpriseID: s.EnterpriseID, Seen: a.state.seen,
 			Logger: a.log.With("component", "slack"),
 		}, a.engine)
 		if err != nil {
@@ -25,7 +25,7 @@ func (a *app) addFrontEnds(dt *dingtalk.Client) error {
 		d := a.cfg.DingTalk
 		fe, err := dingtalkbot.New(dingtalkbot.Config{
 			ClientID: d.ClientID, ClientSecret: d.ClientSecret.Reveal(), CorpID: d.CorpID,
-			RobotCode: d.RobotCode, RobotName: d.RobotName, APIURL: d.APIURL,
+			RobotCode: d.RobotCode, RobotName: d.RobotName, APIURL: d.APIURL, Seen: a.state.seen,
 			Logger: a.log.With("component", "dingtalk-stream"),
 		}, a.engine, dt)
 		if err != nil {

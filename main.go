@@ -96,6 +96,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 // check is -check: every problem and warning, one line each; exit 1 on a problem.
 func check(path string, stdout, stderr io.Writer) int {
 	warnings, err := config.Check(path)
+	if err == nil {
+		err = checkState(path)
+	}
 	if err != nil {
 		printConfigError(stderr, err)
 	}
@@ -107,6 +110,21 @@ func check(path string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintln(stdout, "config OK")
 	return 0
+}
+
+// checkState parses state.redis_url as the store will at start-up (no
+// connection is made), so that -check finds what config's own shape
+// check can't.
+func checkState(path string) error {
+	cfg, err := config.Load(path)
+	if err != nil {
+		return err
+	}
+	st, err := openState(cfg.State, slog.New(slog.DiscardHandler), nil)
+	if err != nil {
+		return err
+	}
+	return st.close()
 }
 
 func printConfigError(stderr io.Writer, err error) {

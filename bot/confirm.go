@@ -162,7 +162,7 @@ func (e *Engine) tellClosed(ctx context.Context, c Conversation, p Pending, s St
 	case StateCancelled:
 		text = fmt.Sprintf("Request %s was cancelled; nothing was done. Run /signout again if needed.", p.RequestID)
 	case StateAborted:
-		text = fmt.Sprintf("Request %s was stopped because the audit log could not be written; nothing was done. Run /signout again.", p.RequestID)
+		text = fmt.Sprintf("Request %s was stopped before it ran (the audit log or the state store failed); nothing was done. Run /signout again.", p.RequestID)
 	default:
 		text = fmt.Sprintf("Request %s has expired; nothing was done. Run /signout again.", p.RequestID)
 	}

@@ -450,7 +450,7 @@ func TestAuditFailureFailsClosed(t *testing.T) {
 			}
 			p := r.only(t).mustPrompt(t)
 			tellOf(t, h.click(invoker, p.Code).only(t), bot.NoticeError, "Nothing was done")
-			tellOf(t, h.click(invoker, p.Code).only(t), bot.NoticeRefused, "audit log could not be written; nothing was done")
+			tellOf(t, h.click(invoker, p.Code).only(t), bot.NoticeRefused, "was stopped before it ran (the audit log or the state store failed); nothing was done")
 			if len(h.signOuts()) != 0 || len(h.api.Requests("/v1.0/contact/orgAccounts/signOut")) != 0 {
 				t.Fatal("signed out without an audit record")
 			}
