@@ -60,6 +60,7 @@ func New(cfg Config) (*Store, error) {
 	if s.obs == nil {
 		s.obs = nopObserver{}
 	}
+	setLibLogger(s.log, secrets)
 	return s, nil
 }
 
