@@ -15,7 +15,11 @@ import (
 	"time"
 
 	"github.com/signout-bot/signout-bot/audit"
+	"github.com/alicebob/miniredis/v2"
+
 	"github.com/signout-bot/signout-bot/bot"
+	"github.com/signout-bot/signout-bot/internal/redistest"
+	"github.com/signout-bot/signout-bot/redisstore"
 )
 
 // nullConversation discards answers but keeps the last prompt.
@@ -42,9 +46,20 @@ func BenchmarkCommandToPrompt(b *testing.B) {
 }
 
 // BenchmarkConfirmToSignOut measures a confirmation up to the signOut
-// call's answer: claim, audit (two fsyncs), the DingTalk call over loopback.
+// call's answer: claim, audit (two fsyncs), the DingTalk call over
+// loopback, for each store side by side: go-cache in this process, and
+// Redis (a real redis-server when one is installed or SIGNOUT_REDIS_URL
+// names one; miniredis otherwise, which is slower than the real thing).
 func BenchmarkConfirmToSignOut(b *testing.B) {
-	h := newBenchHarness(b)
+	b.Run("store=memory", func(b *testing.B) { benchConfirm(b, bot.NewMemoryStore()) })
+	b.Run("store=redis", func(b *testing.B) { benchConfirm(b, benchRedis(b)) })
+}
+
+func benchConfirm(b *testing.B, store bot.Store) {
+	h := newHarness(b, func(o *bot.Options) {
+		o.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+		o.Store = store
+	})
 	c := &nullConversation{}
 	m := slackMsg(invoker, "/signout alice lost phone")
 	b.ReportAllocs()
@@ -55,6 +70,25 @@ func BenchmarkConfirmToSignOut(b *testing.B) {
 		b.StartTimer()
 		h.engine.Confirm(context.Background(), a, c)
 	}
+}
+
+// benchRedis is a Redis store on a server of its own, for benchmarks.
+func benchRedis(b *testing.B) bot.Store {
+	url := os.Getenv("SIGNOUT_REDIS_URL")
+	switch {
+	case url != "":
+	case redistest.Available():
+		url = redistest.Server(b).URL()
+	default:
+		b.Log("no redis-server: using miniredis")
+		url = "redis://" + miniredis.RunT(b).Addr() + "/0"
+	}
+	s, err := redisstore.New(redisstore.Config{URL: url, KeyPrefix: fmt.Sprintf("bench-%d:", time.Now().UnixNano())})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = s.Close() })
+	return s
 }
 
 // countingConversation counts answers; safe for concurrent use.

@@ -38,6 +38,13 @@ const (
 	failoverTimeout = 30 * time.Second
 )
 
+// Available reports whether redis-server is installed, for callers that
+// fall back to something else (miniredis) rather than skip.
+func Available() bool {
+	_, err := exec.LookPath("redis-server")
+	return err == nil
+}
+
 // Binary returns the path of redis-server, or skips t (fails it when
 // SIGNOUT_REQUIRE_REDIS=1) if there is none.
 func Binary(t testing.TB) string {
