@@ -14,8 +14,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/signout-bot/signout-bot/audit"
 	"github.com/alicebob/miniredis/v2"
+	"github.com/signout-bot/signout-bot/audit"
 
 	"github.com/signout-bot/signout-bot/bot"
 	"github.com/signout-bot/signout-bot/internal/redistest"
