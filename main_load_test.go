@@ -6,6 +6,7 @@ import (
 	"io"
 	"maps"
 	"math"
+	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -25,11 +26,14 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/signout-bot/signout-bot/internal/logbuf"
+	"github.com/alicebob/miniredis/v2"
+	"github.com/redis/go-redis/v9"
 
 	"github.com/signout-bot/signout-bot/audit"
 	"github.com/signout-bot/signout-bot/internal/fakedingtalk"
 	"github.com/signout-bot/signout-bot/internal/fakeslack"
+	"github.com/signout-bot/signout-bot/internal/logbuf"
+	"github.com/signout-bot/signout-bot/internal/redistest"
 )
 
 // The load run's defaults; LOAD_RATES and LOAD_DURATION override them.
@@ -44,17 +48,13 @@ const (
 	loadSlackAckWindow    = 3 * time.Second
 	loadDingTalkAckWindow = time.Second
 
+	loadMaxReplicas = 4 // LOAD_REPLICAS at most
+
 	loadFlowTimeout = 10 * time.Second // command to result, per flow
 	loadAckGrace    = 5 * time.Second  // how long a flow still waits for an ack after its last step
 	loadSettleEvery = 200 * time.Millisecond
 	loadSettleRuns  = 10 // equal go_goroutines readings in a row that count as idle
 	loadSettleMax   = 30 * time.Second
-	// loadIdleSlack is how many more goroutines than before the load the
-	// idle bot may have: its HTTP clients keep up to 8 idle keep-alive
-	// connections per host (two goroutines each) for 90 s, and the load
-	// reaches four hosts (Slack API, response_url, DingTalk API, session
-	// webhooks). A leak per flow would show as thousands.
-	loadIdleSlack = 2*8*4 + 16
 
 	loadSlackUser    = "U1LOAD"
 	loadDingTalkUser = "manager4220"
@@ -74,24 +74,54 @@ var (
 // loopback fakes, with steps of rising command rates. Each command is a
 // whole flow: /signout, the prompt, the confirmation, the result. It
 // reports the highest rate at which every ack came within its platform's
-// window and every flow completed, the bot's peak RSS, and its goroutines
+// window and every flow completed, each bot's peak RSS, and its goroutines
 // once idle again compared with before the load; and it checks the audit
-// log and the sign-outs DingTalk received against the flows.
+// logs and the sign-outs DingTalk received against the flows.
+//
+// LOAD_REPLICAS=N (2 to 4; default 1) runs the same steps on three setups
+// in turn, each a sub-benchmark with its own table and metrics: one bot on
+// go-cache, one on Redis, and N bots sharing that Redis, each command and
+// each confirm reaching one of them as the platforms deliver (see
+// loadRig.route). With -v a last table sets them side by side by rate.
+// The Redis is LOAD_REDIS_URL's, else a real redis-server
+// (internal/redistest: SIGNOUT_REDIS_URL's or one it starts), else
+// miniredis in this process.
 //
 //	go test -run '^$' -bench BenchmarkLoad -benchtime 1x .
 //	LOAD_RATES=50,100 LOAD_DURATION=3s go test -run '^$' -bench BenchmarkLoad -benchtime 1x -v .
+//	LOAD_RATES=100,200,400 LOAD_REPLICAS=2 go test -run '^$' -bench BenchmarkLoad -benchtime 1x -v .
 //
-// Without -v, go test keeps only the first 10 lines of the log: the table
-// and the summary fit. The run stops after the first step not sustained.
-// One call is one measurement, whatever b.N is.
+// Without -v, go test keeps only the first 10 lines of a sub-benchmark's
+// log (its table and summary fit) and none of BenchmarkLoad's own. A
+// setup's steps stop after its first step not sustained. One call is one
+// measurement, whatever b.N is.
 func BenchmarkLoad(b *testing.B) {
 	rates, dur := loadPlan(b)
-	r := newLoadRig(b)
+	setups := loadSetups(b)
+	var rd loadRedis
+	if slices.ContainsFunc(setups, func(s loadSetup) bool { return s.shared }) {
+		rd = loadStartRedis(b)
+	}
+	var sums []*loadSummary
+	for _, s := range setups {
+		b.Run(s.name(), func(b *testing.B) {
+			sums = append(sums, loadRun(b, s, rd, rates, dur))
+		})
+	}
+	if len(sums) > 1 {
+		loadCompare(b, sums, rd)
+	}
+}
 
+// loadRun is one setup's run: warm-up, the steps, then the checks.
+func loadRun(b *testing.B, setup loadSetup, rd loadRedis, rates []int, dur time.Duration) *loadSummary {
+	r := newLoadRig(b, setup, rd)
 	r.warmUp()
-	var sum loadSummary
-	sum.goroutinesBefore = r.settle("before the load")
-	sum.idleKB = loadProcKB(b, r.cmd.Process.Pid, "VmRSS")
+	sum := &loadSummary{setup: setup, replicas: make([]loadReplicaSummary, len(r.replicas))}
+	for i, rep := range r.replicas {
+		sum.replicas[i] = loadReplicaSummary{name: rep.name, goroutinesBefore: r.settle(rep, "before the load"),
+			idleKB: loadProcKB(b, rep.cmd.Process.Pid, "VmRSS")}
+	}
 
 	for _, rate := range rates {
 		s := r.step(rate, dur)
@@ -102,32 +132,86 @@ func BenchmarkLoad(b *testing.B) {
 		}
 	}
 
-	sum.goroutinesIdle = r.settle("after the load")
-	if sum.goroutinesIdle > sum.goroutinesBefore+loadIdleSlack {
-		b.Errorf("goroutines: %d before the load, %d once idle after: a leak?", sum.goroutinesBefore, sum.goroutinesIdle)
+	for i, rep := range r.replicas {
+		bs := &sum.replicas[i]
+		bs.goroutinesIdle = r.settle(rep, "after the load")
+		if bs.goroutinesIdle > bs.goroutinesBefore+loadIdleSlack(len(r.replicas)) {
+			b.Errorf("%s: goroutines: %d before the load, %d once idle after: a leak?", rep.name, bs.goroutinesBefore, bs.goroutinesIdle)
+		}
+		bs.peakKB = loadProcKB(b, rep.cmd.Process.Pid, "VmHWM")
 	}
-	sum.peakKB = loadProcKB(b, r.cmd.Process.Pid, "VmHWM")
-	// Past its in-flight bound the bot sheds work with a "busy" answer; a
-	// request whose confirm was shed waits for its TTL, as it should.
+	// Past its in-flight bound a bot sheds work with a "busy" answer; a
+	// request whose confirm was shed waits for its TTL, as it should. On
+	// a shared store every bot counts the requests of all.
 	shed := r.shed()
 	if shed > 0 {
 		b.Logf("overload: %.0f commands and confirmations were answered busy (shed)", shed)
 	}
-	if pending, err := r.metric("signoutbot_pending_confirmations"); err != nil || pending > shed {
-		b.Errorf("pending confirmations once idle: %v (shed %v) %v", pending, shed, err)
+	for _, rep := range r.replicas {
+		if pending, err := r.metric(rep, "signoutbot_pending_confirmations"); err != nil || pending > shed {
+			b.Errorf("%s: pending confirmations once idle: %v (shed %v) %v", rep.name, pending, shed, err)
+		}
 	}
 	r.stop()
-	sum.accounts = r.checkAccounts()
+	sum.accounts, sum.crossed, sum.done = r.checkAccounts()
 	r.report(sum)
+	return sum
 }
 
-// loadSummary is what a run found, for the report.
+// loadIdleSlack is how many more goroutines than before the load an idle
+// replica may have: its HTTP clients keep up to 8 idle keep-alive
+// connections per host (two goroutines each) for 90 s, and the load
+// reaches the Slack API and the DingTalk API of its own, and the
+// response_url and session webhook hosts of every replica (each replica
+// has its fakes). A leak per flow would show as thousands.
+func loadIdleSlack(replicas int) int { return 2*8*(2+2*replicas) + 16 }
+
+// loadSummary is what a setup's run found, for the reports.
 type loadSummary struct {
-	steps                            []*loadStep
-	stopped                          string // why the steps ended early; "" if they didn't
-	accounts                         string
+	setup         loadSetup
+	steps         []*loadStep
+	stopped       string // why the steps ended early; "" if they didn't
+	accounts      string
+	done, crossed int // flows completed; of them, confirmed on another replica than the one that prompted
+	replicas      []loadReplicaSummary
+}
+
+// loadReplicaSummary is one replica's figures over the run.
+type loadReplicaSummary struct {
+	name                             string
 	goroutinesBefore, goroutinesIdle int
-	idleKB, peakKB                   int64 // the bot's RSS before the load, and its peak (VmHWM)
+	idleKB, peakKB                   int64 // RSS before the load, and its peak (VmHWM)
+}
+
+// loadSetup is how the bots under load keep their requests.
+type loadSetup struct {
+	replicas int
+	shared   bool // in one Redis; else each bot in its own go-cache
+}
+
+func (s loadSetup) name() string {
+	store := "memory"
+	if s.shared {
+		store = "redis"
+	}
+	return fmt.Sprintf("store=%s/replicas=%d", store, s.replicas)
+}
+
+// loadSetups reads LOAD_REPLICAS: 1, the default, is one bot on go-cache;
+// more adds one bot on Redis and that many on the same Redis.
+func loadSetups(b *testing.B) []loadSetup {
+	n := 1
+	if s := os.Getenv("LOAD_REPLICAS"); s != "" {
+		var err error
+		if n, err = strconv.Atoi(s); err != nil || n < 1 || n > loadMaxReplicas {
+			b.Fatalf("LOAD_REPLICAS: %q is not a number of bots from 1 to %d", s, loadMaxReplicas)
+		}
+	}
+	setups := []loadSetup{{replicas: 1}}
+	if n > 1 {
+		setups = append(setups, loadSetup{replicas: 1, shared: true}, loadSetup{replicas: n, shared: true})
+	}
+	return setups
 }
 
 // loadPlan reads the rates and the step duration, bounded so that a typo
@@ -157,22 +241,14 @@ func loadPlan(b *testing.B) ([]int, time.Duration) {
 	return rates, dur
 }
 
-// loadRig is the bot process, the fakes it talks to, and boards that hand
-// each flow the records the fakes made for it.
+// loadRig is the bot processes, the fakes they talk to, and boards that
+// hand each flow the records the fakes made for it.
 type loadRig struct {
-	b     *testing.B
-	dir   string
-	slack *fakeslack.Server
-	api   *fakedingtalk.OpenAPI
-	gw    *fakedingtalk.Gateway
-	host  string // the loopback DingTalk host: OpenAPI, gateway, session webhooks
-	ops   string // http://host:port of the bot's operations endpoint
-	http  *http.Client
-
-	cmd     *exec.Cmd
-	stderr  *logbuf.Buffer
-	exited  chan struct{}
-	waitErr error
+	b        *testing.B
+	dir      string
+	api      *fakedingtalk.OpenAPI // one organisation, whichever replica calls it
+	http     *http.Client
+	replicas []*loadReplica
 
 	slackAcks *loadBoard[fakeslack.Ack]      // by envelope ID
 	responses *loadBoard[fakeslack.Response] // by response_url ID
@@ -185,19 +261,36 @@ type loadRig struct {
 	flows []*loadFlow // every flow started, for the final accounts
 }
 
+// loadReplica is one bot process and the platform connections that are
+// its own. The fakes send every envelope and frame on their newest
+// connection, so each replica has a fake Slack and a stream gateway of its
+// own: sending through them is delivering on that replica's connection.
+// The DingTalk OpenAPI, the session webhooks and every board are shared.
+type loadReplica struct {
+	name  string // its instance, which its audit records carry
+	slack *fakeslack.Server
+	gw    *fakedingtalk.Gateway
+	host  string // its DingTalk host: the shared OpenAPI and webhooks, its own gateway
+	ops   string // http://host:port of its operations endpoint
+	audit string // its audit.file
+
+	cmd     *exec.Cmd
+	stderr  *logbuf.Buffer
+	exited  chan struct{}
+	waitErr error
+}
+
 // loadSessionPost is a message the bot posted to a sessionWebhook.
 type loadSessionPost struct {
 	text string
 	at   time.Time // when the post arrived
 }
 
-func newLoadRig(b *testing.B) *loadRig {
+func newLoadRig(b *testing.B, setup loadSetup, rd loadRedis) *loadRig {
 	r := &loadRig{
 		b: b, dir: b.TempDir(),
-		slack: fakeslack.New(b, fakeslack.Options{}),
-		api:   fakedingtalk.NewOpenAPI(b),
-		gw:    fakedingtalk.NewGateway(b),
-		http:  &http.Client{Timeout: 5 * time.Second},
+		api:  fakedingtalk.NewOpenAPI(b),
+		http: &http.Client{Timeout: 5 * time.Second},
 
 		slackAcks: newLoadBoard[fakeslack.Ack](),
 		responses: newLoadBoard[fakeslack.Response](),
@@ -206,18 +299,48 @@ func newLoadRig(b *testing.B) *loadRig {
 		sessions:  newLoadBoard[loadSessionPost](),
 	}
 	r.api.AddUser(fakedingtalk.FakeUser{UserID: "alice", Name: "Alice Liddell", Exclusive: true})
-	r.host = r.dingTalkHost()
+	for i := range setup.replicas {
+		rep := &loadReplica{name: fmt.Sprintf("load%d", i+1),
+			slack: fakeslack.New(b, fakeslack.Options{}), gw: fakedingtalk.NewGateway(b),
+			audit: filepath.Join(r.dir, fmt.Sprintf("audit-%d.jsonl", i+1))}
+		rep.host = r.dingTalkHost(rep.gw)
+		r.replicas = append(r.replicas, rep)
+	}
 
 	ctx, cancel := context.WithCancel(context.Background())
 	var watchers sync.WaitGroup
-	watchers.Go(func() { r.watchSlack(ctx) })
-	watchers.Go(func() { r.watchGateway(ctx) })
+	for _, rep := range r.replicas {
+		watchers.Go(func() { r.watchSlack(ctx, rep.slack) })
+		watchers.Go(func() { r.watchGateway(ctx, rep.gw) })
+	}
 	b.Cleanup(func() { cancel(); watchers.Wait() })
 
-	addr := freePort(b)
-	r.ops = "http://" + addr
-	cfg := filepath.Join(r.dir, "config.yaml")
+	var state string
+	if setup.shared {
+		// A prefix of this run's own, so that no setup (nor an earlier
+		// run, on an external Redis) sees another's requests.
+		prefix := fmt.Sprintf("signout-bot-load:%d:", time.Now().UnixNano())
+		rd.forget(b, prefix)
+		state = fmt.Sprintf("state:\n  redis_url: %q\n  key_prefix: %q\n", rd.url, prefix)
+	}
+	for _, rep := range r.replicas {
+		r.startBot(rep, r.writeConfig(rep, state))
+	}
+	for _, rep := range r.replicas {
+		r.waitReady(rep)
+	}
+	return r
+}
+
+// writeConfig writes rep's config: what all replicas share, state among
+// it, and what each must have of its own (instance, audit.file,
+// http.listen), besides its fakes' URLs.
+func (r *loadRig) writeConfig(rep *loadReplica, state string) string {
+	addr := freePort(r.b)
+	rep.ops = "http://" + addr
+	cfg := filepath.Join(r.dir, "config-"+rep.name+".yaml")
 	body := fmt.Sprintf(`
+instance: %s
 slack:
   app_token: %s
   bot_token: %s
@@ -237,25 +360,21 @@ http:
   listen: %s
 log:
   level: warn
-`, fakeslack.AppToken, fakeslack.BotToken, r.slack.APIURL(),
-		fakedingtalk.ClientID, fakedingtalk.ClientSecret, loadCorp, r.host, r.host,
-		loadSlackUser, loadDingTalkUser, r.auditPath(), addr)
+`, rep.name, fakeslack.AppToken, fakeslack.BotToken, rep.slack.APIURL(),
+		fakedingtalk.ClientID, fakedingtalk.ClientSecret, loadCorp, rep.host, rep.host,
+		loadSlackUser, loadDingTalkUser, rep.audit, addr) + state
 	if err := os.WriteFile(cfg, []byte(body), 0o600); err != nil {
-		b.Fatal(err)
+		r.b.Fatal(err)
 	}
-	r.startBot(cfg)
-	r.waitReady()
-	return r
+	return cfg
 }
-
-func (r *loadRig) auditPath() string { return filepath.Join(r.dir, "audit.jsonl") }
 
 // dingTalkHost serves, on one loopback host as api.dingtalk.com does, the
 // OpenAPI and (through a proxy that keeps the Host header) the stream
-// gateway, like dingtalkHost; and it also hands every sessionWebhook post
-// to the flow that waits for it.
-func (r *loadRig) dingTalkHost() string {
-	target, err := url.Parse(r.gw.URL())
+// gateway gw, like dingtalkHost; and it also hands every sessionWebhook
+// post to the flow that waits for it.
+func (r *loadRig) dingTalkHost(gw *fakedingtalk.Gateway) string {
+	target, err := url.Parse(gw.URL())
 	if err != nil {
 		r.b.Fatal(err)
 	}
@@ -278,17 +397,17 @@ func (r *loadRig) dingTalkHost() string {
 	return srv.URL
 }
 
-// watchSlack sorts what the fake Slack records onto the boards. One
-// watcher, rather than a waiter per flow, keeps the harness's own cost
-// linear in the number of records.
-func (r *loadRig) watchSlack(ctx context.Context) {
+// watchSlack sorts what a fake Slack records onto the boards. One
+// watcher per fake, rather than a waiter per flow, keeps the harness's own
+// cost linear in the number of records.
+func (r *loadRig) watchSlack(ctx context.Context, slack *fakeslack.Server) {
 	var na, nr, np int
 	for {
 		var acks []fakeslack.Ack
 		var resps []fakeslack.Response
 		var posts []fakeslack.Call
-		err := r.slack.Wait(ctx, "new Slack records", func() bool {
-			acks, resps, posts = r.slack.Acks(), r.slack.Responses(""), r.slack.Calls("chat.postMessage")
+		err := slack.Wait(ctx, "new Slack records", func() bool {
+			acks, resps, posts = slack.Acks(), slack.Responses(""), slack.Calls("chat.postMessage")
 			return len(acks) > na || len(resps) > nr || len(posts) > np
 		})
 		if err != nil {
@@ -307,11 +426,11 @@ func (r *loadRig) watchSlack(ctx context.Context) {
 	}
 }
 
-// watchGateway sorts the stream acks onto their board.
-func (r *loadRig) watchGateway(ctx context.Context) {
+// watchGateway sorts a gateway's stream acks onto their board.
+func (r *loadRig) watchGateway(ctx context.Context, gw *fakedingtalk.Gateway) {
 	n := 0
 	for {
-		acks, err := r.gw.WaitAcks(ctx, n+1)
+		acks, err := gw.WaitAcks(ctx, n+1)
 		if err != nil {
 			return
 		}
@@ -322,59 +441,81 @@ func (r *loadRig) watchGateway(ctx context.Context) {
 	}
 }
 
-func (r *loadRig) startBot(cfg string) {
+func (r *loadRig) startBot(rep *loadReplica, cfg string) {
 	cmd := exec.Command(binary, "-config", cfg)
 	cmd.Dir = r.dir
-	r.stderr = &logbuf.Buffer{}
-	cmd.Stderr = r.stderr
+	rep.stderr = &logbuf.Buffer{}
+	cmd.Stderr = rep.stderr
 	if err := cmd.Start(); err != nil {
 		r.b.Fatal(err)
 	}
-	r.cmd, r.exited = cmd, make(chan struct{})
+	rep.cmd, rep.exited = cmd, make(chan struct{})
 	go func() {
-		r.waitErr = cmd.Wait()
-		close(r.exited)
+		rep.waitErr = cmd.Wait()
+		close(rep.exited)
 	}()
 	r.b.Cleanup(func() {
 		_ = cmd.Process.Kill() // fails harmlessly once it has exited
-		<-r.exited
+		<-rep.exited
 	})
 }
 
-// waitReady waits for both platform connections and a ready /readyz.
-func (r *loadRig) waitReady() {
+// waitReady waits for rep's two platform connections and a ready /readyz
+// (which, on Redis, includes the state store).
+func (r *loadRig) waitReady(rep *loadReplica) {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	if err := r.slack.WaitConnected(ctx, 1); err != nil {
-		r.b.Fatalf("no Socket Mode connection: %v\nstderr: %s", err, r.stderr)
+	if err := rep.slack.WaitConnected(ctx, 1); err != nil {
+		r.b.Fatalf("%s: no Socket Mode connection: %v\nstderr: %s", rep.name, err, rep.stderr)
 	}
-	if err := r.gw.WaitConnected(ctx, 1); err != nil {
-		r.b.Fatalf("no stream connection: %v\nstderr: %s", err, r.stderr)
+	if err := rep.gw.WaitConnected(ctx, 1); err != nil {
+		r.b.Fatalf("%s: no stream connection: %v\nstderr: %s", rep.name, err, rep.stderr)
 	}
+	var last string
 	err := loadPoll(ctx, 50*time.Millisecond, func() bool {
-		resp, err := r.http.Get(r.ops + "/readyz")
+		resp, err := r.http.Get(rep.ops + "/readyz")
 		if err != nil {
 			return false
 		}
-		resp.Body.Close()
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
+		last = string(body)
 		return resp.StatusCode == http.StatusOK
 	})
 	if err != nil {
-		r.b.Fatalf("/readyz never ready: %v\nstderr: %s", err, r.stderr)
+		r.b.Fatalf("%s: /readyz never ready: %v; last: %s\nstderr: %s", rep.name, err, loadSnippet(last), rep.stderr)
 	}
 }
 
-// warmUp runs one flow per platform, so that the token, connection pools
-// and lazily built state exist before the idle baseline is taken. Its
-// flows must complete and be acked; how fast is not measured.
+// warmUp runs one flow per platform from each replica, confirmed on the
+// next, so that tokens, connection pools and lazily built state exist
+// before the idle baseline is taken. Its flows must complete and be
+// acked; how fast is not measured.
 func (r *loadRig) warmUp() {
-	for platform := range 2 {
-		f := r.flow(platform)
-		acks := slices.DeleteFunc(slices.Clone(f.ackProblems), func(p string) bool { return p == "late ack" })
-		if f.problem != "" || len(acks) > 0 {
-			r.b.Fatalf("warm-up %s flow: %s %v\nstderr: %s", f.platform, f.problem, acks, r.stderr)
+	for i := range r.replicas {
+		for platform := range 2 {
+			f := r.flow(platform, i, (i+1)%len(r.replicas))
+			acks := slices.DeleteFunc(slices.Clone(f.ackProblems), func(p string) bool { return p == "late ack" })
+			if f.problem != "" || len(acks) > 0 {
+				r.b.Fatalf("warm-up %s flow %s: %s %v\nstderr: %s", f.platform, f.route(), f.problem, acks, r.stderrs())
+			}
 		}
 	}
+}
+
+// route picks the replicas that a flow's command and its confirm reach.
+// Slack sends each payload to any one of an app's connections, DingTalk
+// each robot message to one chosen at random: so each is picked at
+// random. Besides, one pair of flows in two (a Slack flow and a DingTalk
+// one, as step alternates them) has its confirm sent to another replica
+// than its command, so that at least half the confirms cross.
+func (r *loadRig) route(i int) (command, confirm int) {
+	n := len(r.replicas)
+	command, confirm = rand.IntN(n), rand.IntN(n)
+	if n > 1 && i/2%2 == 0 {
+		confirm = (command + 1 + rand.IntN(n-1)) % n
+	}
+	return command, confirm
 }
 
 // step offers rate commands/s for d, paced by a ticker and alternating
@@ -393,24 +534,40 @@ func (r *loadRig) step(rate int, d time.Duration) *loadStep {
 		due := min(n, 1+int(time.Since(start).Seconds()*float64(rate)))
 		for ; sent < due; sent++ {
 			i := sent
-			wg.Go(func() { s.flows[i] = r.flow(i % 2) })
+			command, confirm := r.route(i)
+			wg.Go(func() { s.flows[i] = r.flow(i%2, command, confirm) })
 		}
 	}
 	wg.Wait()
 	wall := time.Since(start).Seconds()
 	s.botCores = (r.botCPU() - botCPU) / wall
 	s.harnessCores = (loadOwnCPU() - ownCPU) / wall
-	s.peakKB = loadProcKB(r.b, r.cmd.Process.Pid, "VmHWM")
+	for _, rep := range r.replicas {
+		s.peakKB = append(s.peakKB, loadProcKB(r.b, rep.cmd.Process.Pid, "VmHWM"))
+	}
 	return s
 }
 
-// botCPU is the bot's CPU time so far, in seconds, from its /metrics.
+// botCPU is the replicas' CPU time so far, in seconds, from their /metrics.
 func (r *loadRig) botCPU() float64 {
-	v, err := r.metric("process_cpu_seconds_total")
-	if err != nil {
-		r.b.Fatal(err)
+	total := 0.0
+	for _, rep := range r.replicas {
+		v, err := r.metric(rep, "process_cpu_seconds_total")
+		if err != nil {
+			r.b.Fatal(err)
+		}
+		total += v
 	}
-	return v
+	return total
+}
+
+// stderrs is every replica's stderr, for a failure message.
+func (r *loadRig) stderrs() string {
+	var sb strings.Builder
+	for _, rep := range r.replicas {
+		fmt.Fprintf(&sb, "\n%s: %s", rep.name, rep.stderr)
+	}
+	return sb.String()
 }
 
 // loadOwnCPU is this process's CPU time so far (the fakes and the
@@ -425,16 +582,20 @@ func loadOwnCPU() float64 {
 
 // loadFlow is one command's flow and what happened to it.
 type loadFlow struct {
-	id, platform string
-	start, end   time.Time // end: when the result reached the fake; zero if it didn't in time
-	acks         []time.Duration
-	ackProblems  []string // "missing ack", "late ack", "ack code 500"
-	problemKind  string   // "send", "no prompt", "bad prompt", "no result", "bad result"
-	problem      string
-	result       func() bool // reports whether a success result has arrived by now
+	id, platform     string
+	command, confirm *loadReplica // the replicas that its command and its confirm reach
+	start, end       time.Time    // end: when the result reached the fake; zero if it didn't in time
+	acks             []time.Duration
+	ackProblems      []string // "missing ack", "late ack", "ack code 500"
+	problemKind      string   // "send", "no prompt", "bad prompt", "no result", "bad result"
+	problem          string
+	result           func() bool // reports whether a success result has arrived by now
 }
 
 func (f *loadFlow) reason() string { return "load " + f.id }
+
+// route names the replicas the flow went through, command first.
+func (f *loadFlow) route() string { return f.command.name + "→" + f.confirm.name }
 
 func (f *loadFlow) fail(kind, detail string) *loadFlow {
 	f.problemKind, f.problem = kind, kind+": "+detail
@@ -456,9 +617,11 @@ func (f *loadFlow) ack(latency time.Duration, err error, code int, window time.D
 	f.acks = append(f.acks, latency)
 }
 
-// flow runs one command on platform 0 (Slack) or 1 (DingTalk).
-func (r *loadRig) flow(platform int) *loadFlow {
-	f := &loadFlow{id: fmt.Sprintf("%05d", r.seq.Add(1)), platform: "slack"}
+// flow runs one command on platform 0 (Slack) or 1 (DingTalk), sent to
+// replica command and confirmed on replica confirm.
+func (r *loadRig) flow(platform, command, confirm int) *loadFlow {
+	f := &loadFlow{id: fmt.Sprintf("%05d", r.seq.Add(1)), platform: "slack",
+		command: r.replicas[command], confirm: r.replicas[confirm]}
 	if platform == 1 {
 		f.platform = "dingtalk"
 	}
@@ -490,8 +653,8 @@ func (r *loadRig) slackFlow(ctx context.Context, f *loadFlow) *loadFlow {
 		})
 	}
 	f.start = time.Now()
-	env, err := r.slack.SendSlash(fakeslack.Slash{EnvelopeID: cmdResp, ChannelID: channel, UserID: loadSlackUser,
-		Text: "alice " + f.reason(), ResponseURL: r.slack.ResponseURL(cmdResp)})
+	env, err := f.command.slack.SendSlash(fakeslack.Slash{EnvelopeID: cmdResp, ChannelID: channel, UserID: loadSlackUser,
+		Text: "alice " + f.reason(), ResponseURL: f.command.slack.ResponseURL(cmdResp)})
 	if err != nil {
 		return f.fail("send", err.Error())
 	}
@@ -504,8 +667,8 @@ func (r *loadRig) slackFlow(ctx context.Context, f *loadFlow) *loadFlow {
 	if m == nil {
 		return f.fail("bad prompt", loadSnippet(prompt.Text))
 	}
-	env, err = r.slack.SendClick(fakeslack.Click{EnvelopeID: "clk-" + f.id, UserID: loadSlackUser, ChannelID: channel,
-		ResponseURL: r.slack.ResponseURL("clk-" + f.id), ActionID: "signout_confirm", Value: m[1] + m[2], Ephemeral: true})
+	env, err = f.confirm.slack.SendClick(fakeslack.Click{EnvelopeID: "clk-" + f.id, UserID: loadSlackUser, ChannelID: channel,
+		ResponseURL: f.confirm.slack.ResponseURL("clk-" + f.id), ActionID: "signout_confirm", Value: m[1] + m[2], Ephemeral: true})
 	if err != nil {
 		return f.fail("send", err.Error())
 	}
@@ -536,8 +699,8 @@ func (r *loadRig) dingTalkFlow(ctx context.Context, f *loadFlow) *loadFlow {
 		}
 	}()
 	session := "load-" + f.id
-	// The fake's webhook URL, moved to the host that relays its posts.
-	webhook := strings.Replace(r.api.SessionWebhookURL(session), r.api.URL(), r.host, 1)
+	// The fake's webhook URL, moved to a host that relays its posts.
+	webhook := strings.Replace(r.api.SessionWebhookURL(session), r.api.URL(), f.command.host, 1)
 	msg := func(msgID, text string) fakedingtalk.RobotMessage {
 		return fakedingtalk.RobotMessage{
 			ConversationID: loadGroup, ConversationType: "2", MsgID: msgID, MsgType: "text",
@@ -549,7 +712,7 @@ func (r *loadRig) dingTalkFlow(ctx context.Context, f *loadFlow) *loadFlow {
 	succeeded := func(p loadSessionPost) bool { return strings.Contains(p.text, "Signed out") }
 	f.result = func() bool { return slices.ContainsFunc(r.sessions.snapshot(session), succeeded) }
 	f.start = time.Now()
-	frame, err := r.gw.SendRobotMessage(ctx, msg("msg-"+f.id+"-cmd", "/signout alice "+f.reason()))
+	frame, err := f.command.gw.SendRobotMessage(ctx, msg("msg-"+f.id+"-cmd", "/signout alice "+f.reason()))
 	if err != nil {
 		return f.fail("send", err.Error())
 	}
@@ -564,7 +727,7 @@ func (r *loadRig) dingTalkFlow(ctx context.Context, f *loadFlow) *loadFlow {
 	if m == nil {
 		return f.fail("bad prompt", loadSnippet(prompt.text))
 	}
-	frame, err = r.gw.SendRobotMessage(ctx, msg("msg-"+f.id+"-confirm", "confirm "+m[1]))
+	frame, err = f.confirm.gw.SendRobotMessage(ctx, msg("msg-"+f.id+"-confirm", "confirm "+m[1]))
 	if err != nil {
 		return f.fail("send", err.Error())
 	}
@@ -582,17 +745,17 @@ func (r *loadRig) dingTalkFlow(ctx context.Context, f *loadFlow) *loadFlow {
 	return f
 }
 
-// settle waits until go_goroutines holds still and returns it.
-func (r *loadRig) settle(what string) int {
+// settle waits until rep's go_goroutines holds still and returns it.
+func (r *loadRig) settle(rep *loadReplica, what string) int {
 	ctx, cancel := context.WithTimeout(context.Background(), loadSettleMax)
 	defer cancel()
 	tick := time.NewTicker(loadSettleEvery)
 	defer tick.Stop()
 	last, same := -1.0, 0
 	for {
-		v, err := r.metric("go_goroutines")
+		v, err := r.metric(rep, "go_goroutines")
 		if err != nil {
-			r.b.Fatalf("%s: %v", what, err)
+			r.b.Fatalf("%s %s: %v", rep.name, what, err)
 		}
 		if v == last {
 			same++
@@ -605,15 +768,15 @@ func (r *loadRig) settle(what string) int {
 		select {
 		case <-tick.C:
 		case <-ctx.Done():
-			r.b.Errorf("go_goroutines %s did not settle within %v; last %v", what, loadSettleMax, last)
+			r.b.Errorf("%s: go_goroutines %s did not settle within %v; last %v", rep.name, what, loadSettleMax, last)
 			return int(last)
 		}
 	}
 }
 
-// metric scrapes one unlabelled sample from the bot's /metrics.
-func (r *loadRig) metric(name string) (float64, error) {
-	resp, err := r.http.Get(r.ops + "/metrics")
+// metric scrapes one unlabelled sample from rep's /metrics.
+func (r *loadRig) metric(rep *loadReplica, name string) (float64, error) {
+	resp, err := r.http.Get(rep.ops + "/metrics")
 	if err != nil {
 		return 0, err
 	}
@@ -627,47 +790,64 @@ func (r *loadRig) metric(name string) (float64, error) {
 			return strconv.ParseFloat(v, 64)
 		}
 	}
-	return 0, fmt.Errorf("/metrics has no %s", name)
+	return 0, fmt.Errorf("%s: /metrics has no %s", rep.name, name)
 }
 
-// shed is how many commands and confirmations the bot answered "busy".
+// shed is how many commands and confirmations the replicas answered "busy".
 func (r *loadRig) shed() float64 {
 	total := 0.0
-	for _, platform := range []string{"dingtalk", "slack"} {
-		if v, err := r.metric(`signoutbot_commands_total{outcome="busy",platform="` + platform + `"}`); err == nil {
-			total += v
+	for _, rep := range r.replicas {
+		for _, platform := range []string{"dingtalk", "slack"} {
+			if v, err := r.metric(rep, `signoutbot_commands_total{outcome="busy",platform="`+platform+`"}`); err == nil {
+				total += v
+			}
 		}
 	}
 	return total
 }
 
-// stop ends the bot with SIGTERM, as systemd does, and expects exit 0.
+// stop ends every replica with SIGTERM, as systemd does, and expects exit 0.
 func (r *loadRig) stop() {
-	if err := r.cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		r.b.Fatal(err)
-	}
-	select {
-	case <-r.exited:
-		if r.waitErr != nil {
-			r.b.Errorf("bot exit: %v\nstderr: %s", r.waitErr, r.stderr)
+	for _, rep := range r.replicas {
+		if err := rep.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+			r.b.Fatal(err)
 		}
-	case <-time.After(20 * time.Second):
-		r.b.Fatalf("bot did not stop within 20s of SIGTERM")
+	}
+	timeout := time.After(20 * time.Second)
+	for _, rep := range r.replicas {
+		select {
+		case <-rep.exited:
+			if rep.waitErr != nil {
+				r.b.Errorf("%s exit: %v\nstderr: %s", rep.name, rep.waitErr, rep.stderr)
+			}
+		case <-timeout:
+			r.b.Fatalf("%s did not stop within 20s of SIGTERM", rep.name)
+		}
 	}
 }
 
-// checkAccounts holds the audit log and DingTalk's sign-outs against the
-// flows: each flow that succeeded (in time or late) has exactly requested,
-// confirmed, succeeded, and exactly one sign-out; nothing else is there.
-// It returns the counts.
-func (r *loadRig) checkAccounts() string {
+// checkAccounts holds the audit logs of all replicas and DingTalk's
+// sign-outs against the flows: each flow that succeeded (in time or late)
+// has exactly requested (by the replica its command reached), confirmed
+// and succeeded (by the one its confirm reached), and exactly one
+// sign-out; nothing else is there. With several replicas, at least half
+// the flows that succeeded were confirmed on another replica than the one
+// that prompted. It returns the counts, the flows completed and how many
+// of them crossed.
+func (r *loadRig) checkAccounts() (accounts string, crossed, done int) {
 	r.mu.Lock()
 	flows := slices.Clone(r.flows)
 	r.mu.Unlock()
-	records := loadAudit(r.b, r.auditPath())
-	events := map[string][]string{} // by reason
+	var records []audit.Record
+	for _, rep := range r.replicas {
+		records = append(records, loadAudit(r.b, rep.audit)...)
+	}
+	// One flow's records may be in two logs: in time order, each log's
+	// own order kept.
+	slices.SortStableFunc(records, func(x, y audit.Record) int { return x.Time.Compare(y.Time) })
+	events := map[string][]string{} // event@instance, by reason
 	for _, rec := range records {
-		events[rec.Reason] = append(events[rec.Reason], rec.Event)
+		events[rec.Reason] = append(events[rec.Reason], rec.Event+"@"+rec.Instance)
 	}
 	signOuts := map[string]int{} // by reason
 	for _, so := range r.api.SignOuts() {
@@ -681,14 +861,14 @@ func (r *loadRig) checkAccounts() string {
 			r.b.Errorf(format, args...)
 		}
 	}
-	done, told := 0, 0
+	told := 0
 	for _, f := range flows {
 		got, ok := strings.Join(events[f.reason()], ","), f.result != nil && f.result()
 		delete(events, f.reason())
 		if !ok {
 			if (got != "" || signOuts[f.reason()] != 0) && told < 5 {
 				told++
-				r.b.Logf("flow %s did not succeed (%s): audit %q, %d sign-outs", f.id, f.problem, got, signOuts[f.reason()])
+				r.b.Logf("flow %s (%s) did not succeed (%s): audit %q, %d sign-outs", f.id, f.route(), f.problem, got, signOuts[f.reason()])
 			}
 			if signOuts[f.reason()] != 0 {
 				complain("flow %s: signed out but no success was reported", f.id)
@@ -696,8 +876,12 @@ func (r *loadRig) checkAccounts() string {
 			continue
 		}
 		done++
-		if got != "requested,confirmed,succeeded" {
-			complain("flow %s: audit %q, want requested,confirmed,succeeded", f.id, got)
+		if f.command != f.confirm {
+			crossed++
+		}
+		want := fmt.Sprintf("requested@%s,confirmed@%s,succeeded@%[2]s", f.command.name, f.confirm.name)
+		if got != want {
+			complain("flow %s: audit %q, want %q", f.id, got, want)
 		}
 		if n := signOuts[f.reason()]; n != 1 {
 			complain("flow %s: %d sign-outs, want 1", f.id, n)
@@ -713,8 +897,15 @@ func (r *loadRig) checkAccounts() string {
 	if n != done {
 		r.b.Errorf("DingTalk received %d sign-outs for %d completed flows", n, done)
 	}
-	return fmt.Sprintf("%d flows (warm-up included), %d completed, %d audit records, %d sign-outs at DingTalk",
+	if len(r.replicas) > 1 && 2*crossed < done {
+		r.b.Errorf("only %d of %d completed flows were confirmed on another replica than the one that prompted; want at least half", crossed, done)
+	}
+	accounts = fmt.Sprintf("%d flows (warm-up included), %d completed, %d audit records, %d sign-outs at DingTalk",
 		len(flows), done, len(records), n)
+	if len(r.replicas) > 1 {
+		accounts += fmt.Sprintf(", %d confirmed on another replica than the prompt's", crossed)
+	}
+	return accounts, crossed, done
 }
 
 func loadAudit(b *testing.B, path string) []audit.Record {
@@ -730,9 +921,9 @@ type loadStep struct {
 	rate  int
 	flows []*loadFlow
 	// CPU cores busy over the step, from its first command to its last
-	// flow's end: the bot's, and this process's (fakes and harness).
+	// flow's end: the replicas', and this process's (fakes and harness).
 	botCores, harnessCores float64
-	peakKB                 int64 // the bot's VmHWM after the step: its peak so far
+	peakKB                 []int64 // each replica's VmHWM after the step: its peak so far
 }
 
 // loadPace is the share of the sending rate that completions must keep up
@@ -848,27 +1039,40 @@ func (s *loadStep) flowLatencies(platform string) []time.Duration {
 	return out
 }
 
-// report writes the table and the summary in one log entry, and the
-// benchmark metrics. The headline figures are those of the highest
-// sustained step; peak RSS is over the whole run.
-func (r *loadRig) report(sum loadSummary) {
-	var tb strings.Builder
-	tw := tabwriter.NewWriter(&tb, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "offered/s\tsent/s\tdone/s\tflows\tcompleted\t"+
-		"slack ack p50/p99/max ms\tdingtalk ack p50/p99/max ms\tslack flow p50/p99 ms\tdingtalk flow p50/p99 ms\t"+
-		"bot CPU\tharness CPU\tpeak RSS MB\tproblems\t")
+// best is the highest sustained step, or nil.
+func (sum *loadSummary) best() *loadStep {
 	var best *loadStep
 	for _, s := range sum.steps {
-		sa, da := s.ackLatencies("slack"), s.ackLatencies("dingtalk")
-		sf, df := s.flowLatencies("slack"), s.flowLatencies("dingtalk")
-		fmt.Fprintf(tw, "%d\t%.1f\t%.1f\t%d\t%d\t%s\t%s\t%s\t%s\t%.2f\t%.2f\t%.1f\t%s\t\n", s.rate, s.sentPerSec(), s.donePerSec(),
-			len(s.flows), s.completed(), loadTriple(sa), loadTriple(da), loadPair(sf), loadPair(df),
-			s.botCores, s.harnessCores, float64(s.peakKB)/1024, s.problemSummary())
 		if s.sustained() {
 			best = s
 		}
 	}
+	return best
+}
+
+// report writes the table and the summary in one log entry, and the
+// benchmark metrics. The headline figures are those of the highest
+// sustained step; RSS and goroutines are each replica's, over the whole
+// run, and their metrics the largest RSS and the goroutines of all.
+func (r *loadRig) report(sum *loadSummary) {
+	var tb strings.Builder
+	tw := tabwriter.NewWriter(&tb, 0, 0, 2, ' ', tabwriter.AlignRight)
+	rss := "peak RSS MB"
+	if len(r.replicas) > 1 {
+		rss += " " + strings.Join(loadNames(r.replicas), "/")
+	}
+	fmt.Fprintln(tw, "offered/s\tsent/s\tdone/s\tflows\tcompleted\t"+
+		"slack ack p50/p99/max ms\tdingtalk ack p50/p99/max ms\tslack flow p50/p99 ms\tdingtalk flow p50/p99 ms\t"+
+		"bot CPU\tharness CPU\t"+rss+"\tproblems\t")
+	for _, s := range sum.steps {
+		sa, da := s.ackLatencies("slack"), s.ackLatencies("dingtalk")
+		sf, df := s.flowLatencies("slack"), s.flowLatencies("dingtalk")
+		fmt.Fprintf(tw, "%d\t%.1f\t%.1f\t%d\t%d\t%s\t%s\t%s\t%s\t%.2f\t%.2f\t%s\t%s\t\n", s.rate, s.sentPerSec(), s.donePerSec(),
+			len(s.flows), s.completed(), loadTriple(sa), loadTriple(da), loadPair(sf), loadPair(df),
+			s.botCores, s.harnessCores, loadMBs(s.peakKB), s.problemSummary())
+	}
 	tw.Flush()
+	best := sum.best()
 	var head string
 	if best == nil {
 		head = fmt.Sprintf("no step sustained: even %d commands/s missed an ack window, a flow or the pace", sum.steps[0].rate)
@@ -878,13 +1082,22 @@ func (r *loadRig) report(sum loadSummary) {
 	if sum.stopped != "" {
 		head += "; " + sum.stopped
 	}
-	head += fmt.Sprintf(" (ack windows: Slack %v, DingTalk %v; CPU in cores of %d)\n",
+	head += fmt.Sprintf(" (ack windows: Slack %v, DingTalk %v; CPU in cores of %d; bot CPU summed over replicas)\n",
 		loadSlackAckWindow, loadDingTalkAckWindow, runtime.NumCPU())
-	fmt.Fprintf(&tb, "bot: RSS %.1f MB idle, peak (VmHWM) %.1f MB; goroutines %d before, %d idle after (%+d); %s",
-		float64(sum.idleKB)/1024, float64(sum.peakKB)/1024, sum.goroutinesBefore, sum.goroutinesIdle,
-		sum.goroutinesIdle-sum.goroutinesBefore, sum.accounts)
-	if log := r.stderr.String(); log != "" {
-		fmt.Fprintf(&tb, "\nbot stderr (warn and above), %d lines; first: %s", strings.Count(log, "\n"), loadSnippet(log))
+	var peakKB, idleKB int64
+	var before, idle int
+	for _, rs := range sum.replicas {
+		fmt.Fprintf(&tb, "%s: RSS %.1f MB idle, peak (VmHWM) %.1f MB; goroutines %d before, %d idle after (%+d); ",
+			rs.name, float64(rs.idleKB)/1024, float64(rs.peakKB)/1024, rs.goroutinesBefore, rs.goroutinesIdle,
+			rs.goroutinesIdle-rs.goroutinesBefore)
+		peakKB, idleKB = max(peakKB, rs.peakKB), max(idleKB, rs.idleKB)
+		before, idle = before+rs.goroutinesBefore, idle+rs.goroutinesIdle
+	}
+	tb.WriteString(sum.accounts)
+	for _, rep := range r.replicas {
+		if log := rep.stderr.String(); log != "" {
+			fmt.Fprintf(&tb, "\n%s stderr (warn and above), %d lines; first: %s", rep.name, strings.Count(log, "\n"), loadSnippet(log))
+		}
 	}
 	r.b.Log(head + tb.String())
 
@@ -903,12 +1116,133 @@ func (r *loadRig) report(sum loadSummary) {
 			r.b.ReportMetric(loadMS(loadPercentile(flows, 0.99)), "flow_p99_ms_"+p)
 		}
 	}
-	if sum.peakKB > 0 {
-		r.b.ReportMetric(float64(sum.peakKB)/1024, "peak_rss_MB")
-		r.b.ReportMetric(float64(sum.idleKB)/1024, "idle_rss_MB")
+	if peakKB > 0 {
+		r.b.ReportMetric(float64(peakKB)/1024, "peak_rss_MB")
+		r.b.ReportMetric(float64(idleKB)/1024, "idle_rss_MB")
 	}
-	r.b.ReportMetric(float64(sum.goroutinesBefore), "goroutines_before")
-	r.b.ReportMetric(float64(sum.goroutinesIdle), "goroutines_idle")
+	r.b.ReportMetric(float64(before), "goroutines_before")
+	r.b.ReportMetric(float64(idle), "goroutines_idle")
+	if len(r.replicas) > 1 && sum.done > 0 {
+		r.b.ReportMetric(100*float64(sum.crossed)/float64(sum.done), "confirms_crossed_%")
+	}
+}
+
+// loadCompare logs the setups' steps side by side, by offered rate, and
+// each replica's peak RSS.
+func loadCompare(b *testing.B, sums []*loadSummary, rd loadRedis) {
+	var tb strings.Builder
+	tw := tabwriter.NewWriter(&tb, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprint(tw, "offered/s\t")
+	steps := 0
+	for _, sum := range sums {
+		fmt.Fprintf(tw, "%s\t", sum.setup.name())
+		steps = max(steps, len(sum.steps))
+	}
+	fmt.Fprintln(tw)
+	for i := range steps {
+		rate := 0
+		var cells []string
+		for _, sum := range sums {
+			if i >= len(sum.steps) {
+				cells = append(cells, "-")
+				continue
+			}
+			s := sum.steps[i]
+			rate = s.rate
+			cell := fmt.Sprintf("%.1f  %.1f/%.1f", s.donePerSec(),
+				loadMS(loadPercentile(s.ackLatencies("slack"), 0.99)), loadMS(loadPercentile(s.ackLatencies("dingtalk"), 0.99)))
+			if !s.sustained() {
+				cell += " *"
+			}
+			cells = append(cells, cell)
+		}
+		fmt.Fprintf(tw, "%d\t%s\t\n", rate, strings.Join(cells, "\t"))
+	}
+	tw.Flush()
+	var rss []string
+	for _, sum := range sums {
+		var kb []int64
+		for _, rs := range sum.replicas {
+			kb = append(kb, rs.peakKB)
+		}
+		one := sum.setup.name() + " " + loadMBs(kb)
+		if sum.setup.replicas > 1 {
+			one += fmt.Sprintf(" (%d of %d confirms on another replica than the prompt)", sum.crossed, sum.done)
+		}
+		rss = append(rss, one)
+	}
+	b.Logf("side by side; Redis: %s. Each cell: flows/s completed, ack p99 ms Slack/DingTalk; * not sustained\n%speak RSS MB: %s",
+		rd.label, tb.String(), strings.Join(rss, "; "))
+}
+
+func loadNames(reps []*loadReplica) []string {
+	var out []string
+	for _, rep := range reps {
+		out = append(out, rep.name)
+	}
+	return out
+}
+
+// loadMBs writes kB figures as MB, separated by slashes.
+func loadMBs(kb []int64) string {
+	var out []string
+	for _, k := range kb {
+		out = append(out, fmt.Sprintf("%.1f", float64(k)/1024))
+	}
+	return strings.Join(out, "/")
+}
+
+// loadRedis is the Redis that the shared setups use.
+type loadRedis struct {
+	url string
+	// label says which it is, for the report; never the URL, which may
+	// hold a password.
+	label    string
+	external bool // it outlives the run, so the run's keys are deleted
+}
+
+// loadStartRedis picks the Redis: LOAD_REDIS_URL's, else a real
+// redis-server (redistest.URL: SIGNOUT_REDIS_URL's or one it starts),
+// else miniredis in this process, which then shares the harness's CPU.
+func loadStartRedis(b *testing.B) loadRedis {
+	if u := os.Getenv("LOAD_REDIS_URL"); u != "" {
+		return loadRedis{url: u, label: "LOAD_REDIS_URL's", external: true}
+	}
+	external := os.Getenv(redistest.URLEnv) != ""
+	if _, err := exec.LookPath("redis-server"); err == nil || external || os.Getenv(redistest.RequireEnv) == "1" {
+		label := "a redis-server of its own on loopback"
+		if external {
+			label = redistest.URLEnv + "'s"
+		}
+		return loadRedis{url: redistest.URL(b), label: label, external: external}
+	}
+	m := miniredis.RunT(b)
+	return loadRedis{url: "redis://" + m.Addr() + "/0", label: "miniredis in this process (no redis-server in PATH)"}
+}
+
+// forget deletes the keys under prefix when b ends, on an external Redis;
+// one of the run's own dies with it.
+func (rd loadRedis) forget(b *testing.B, prefix string) {
+	if !rd.external {
+		return
+	}
+	opt, err := redis.ParseURL(rd.url)
+	if err != nil {
+		b.Fatalf("%s: not a redis:// URL", rd.label) // go-redis's message may quote the URL
+	}
+	b.Cleanup(func() {
+		c := redis.NewClient(opt)
+		defer c.Close()
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		iter := c.Scan(ctx, 0, prefix+"*", 1000).Iterator()
+		for iter.Next(ctx) {
+			c.Del(ctx, iter.Val())
+		}
+		if err := iter.Err(); err != nil {
+			b.Logf("deleting the run's keys under %s: %v", prefix, err)
+		}
+	})
 }
 
 // loadBoard hands keyed records from a fake to the flow waiting for them:
