@@ -13,7 +13,7 @@ func (a *app) addFrontEnds(dt *dingtalk.Client) error {
 		fe, err := slackbot.New(slackbot.Config{
 			AppToken: s.AppToken.Reveal(), BotToken: s.BotToken.Reveal(), APIURL: s.APIURL,
 			TeamID: s.TeamID, EnterpriseID: s.EnterpriseID, Seen: a.state.seen,
-			Logger: a.log.With("component", "slack"),
+			Logger: a.log, // slackbot names itself component=slack
 		}, a.engine)
 		if err != nil {
 			return err
