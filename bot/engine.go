@@ -14,6 +14,7 @@ import (
 	"github.com/signout-bot/signout-bot/audit"
 	"github.com/signout-bot/signout-bot/authz"
 	"github.com/signout-bot/signout-bot/commands"
+	"github.com/signout-bot/signout-bot/i18n"
 )
 
 // Options configures an Engine. Policy and Audit are required; SignOuter
@@ -545,8 +546,8 @@ func noAnswer(err error) bool {
 func Explain(err error) string {
 	var apiErr *APIError
 	switch {
-	case errors.As(err, &apiErr) && apiErr.Explanation != "":
-		return apiErr.Explanation
+	case errors.As(err, &apiErr) && !apiErr.Explanation.IsZero():
+		return i18n.For(i18n.EN).Text(apiErr.Explanation)
 	case noAnswer(err):
 		return "DingTalk did not answer (network error or timeout)"
 	case errors.Is(err, context.Canceled):

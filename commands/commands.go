@@ -11,6 +11,8 @@ package commands
 import (
 	"fmt"
 	"strconv"
+
+	"github.com/signout-bot/signout-bot/i18n"
 )
 
 // Kind is what a command asks the bot to do. The zero Kind is not valid, so
@@ -109,11 +111,14 @@ e.g. /signout alice lost phone`
 // SyntaxError reports a command that could not be understood. Problem is a
 // short sentence for the person who typed it; callers show it with Usage.
 type SyntaxError struct {
-	Problem string
+	Problem i18n.Msg
 }
 
-func (e *SyntaxError) Error() string { return e.Problem }
+// Error is the problem in English, for logs.
+func (e *SyntaxError) Error() string { return i18n.For(i18n.EN).Text(e.Problem) }
 
+// syntaxErrorf is a problem without a catalog key yet. (To be replaced
+// by one key per problem, in English and Chinese.)
 func syntaxErrorf(format string, args ...any) error {
-	return &SyntaxError{Problem: fmt.Sprintf(format, args...)}
+	return &SyntaxError{Problem: i18n.Plain(fmt.Sprintf(format, args...))}
 }

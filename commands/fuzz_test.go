@@ -63,10 +63,10 @@ func checkInvariants(t *testing.T, line string, cmd Command, err error, opt Opti
 	t.Helper()
 	if err != nil {
 		var se *SyntaxError
-		if !errors.As(err, &se) || se.Problem == "" {
+		if !errors.As(err, &se) || se.Problem.IsZero() {
 			t.Fatalf("Parse(%q) error %#v is not a *SyntaxError with a problem", line, err)
 		}
-		if len(se.Problem) > 300 || !utf8.ValidString(se.Problem) {
+		if p := se.Error(); len(p) > 300 || !utf8.ValidString(p) {
 			t.Fatalf("Parse(%q) problem is too long or not UTF-8: %q", line, se.Problem)
 		}
 		if cmd != (Command{}) {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -63,7 +64,7 @@ func checkKept(t *testing.T, err error) {
 	switch {
 	case errors.As(err, &dt) != errors.As(err, &be):
 		t.Errorf("%v: a dingtalk.APIError %v, a bot.APIError %v", err, dt != nil, be != nil)
-	case dt != nil && (be.Code != dt.Code || be.RequestID != dt.RequestID || be.Explanation != dt.Explain()):
+	case dt != nil && (be.Code != dt.Code || be.RequestID != dt.RequestID || !reflect.DeepEqual(be.Explanation, dt.Words())):
 		t.Errorf("bot.APIError %+v does not carry %+v (explained %q)", be, dt, dt.Explain())
 	case dt != nil && bot.Explain(err) != dt.Explain():
 		t.Errorf("bot.Explain = %q, want DingTalk's %q", bot.Explain(err), dt.Explain())
@@ -238,7 +239,7 @@ func TestAPIError(t *testing.T) {
 				t.Fatalf("%v: not a bot.APIError", adapted)
 			}
 			var dt *dingtalk.APIError
-			if be.Code != c.code || be.RequestID != c.requestID || !errors.As(raw, &dt) || be.Explanation != dt.Explain() || be.Explanation == "" {
+			if be.Code != c.code || be.RequestID != c.requestID || !errors.As(raw, &dt) || !reflect.DeepEqual(be.Explanation, dt.Words()) || be.Explanation.IsZero() {
 				t.Errorf("bot.APIError %+v; want code %q, requestid %q and the client's explanation of %v", be, c.code, c.requestID, raw)
 			}
 			sameText(t, adapted, raw)

@@ -3,6 +3,7 @@ package dingtalk
 import (
 	"errors"
 	"fmt"
+	"github.com/signout-bot/signout-bot/i18n"
 	"slices"
 	"strings"
 	"time"
@@ -146,6 +147,10 @@ func (e *APIError) tokenRejected() bool {
 	}
 	return slices.Contains(legacyTokenCodes, e.Code)
 }
+
+// Words is Explain as a message for the catalogs. (To be replaced by one
+// key per case, in English and Chinese.)
+func (e *APIError) Words() i18n.Msg { return i18n.Plain(e.Explain()) }
 
 // Explain says in plain English what went wrong and what to do, for the
 // responder who asked for the sign-out.
