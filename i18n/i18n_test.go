@@ -1,26 +1,13 @@
 package i18n
 
 import (
-	"regexp"
+	"encoding/json"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 )
-
-var verb = regexp.MustCompile(`%(\[\d+\])?[-+# 0]*\d*(\.\d+)?[a-zA-Z%]`)
-
-// placeholders lists a text's verbs, sorted, "%%" left out.
-func placeholders(s string) []string {
-	var out []string
-	for _, v := range verb.FindAllString(s, -1) {
-		if v != "%%" {
-			out = append(out, v)
-		}
-	}
-	slices.Sort(out)
-	return out
-}
 
 // Every key has every language, and each language has the same
 // placeholders: a translation can reorder them, never drop or add one.
@@ -54,32 +41,13 @@ func TestEveryKeyRenders(t *testing.T) {
 	for _, lang := range Langs {
 		p := For(lang)
 		for _, area := range all {
-			for k, text := range area {
-				args := sampleArgs(text.EN)
-				got := p.Text(M(k, args...))
-				if strings.Contains(got, "%!") {
-					t.Errorf("%s %s renders %q", lang, k, got)
+			for _, m := range Samples("x") {
+				if got := p.Text(m); strings.Contains(got, "%!") {
+					t.Errorf("%s %s renders %q", lang, m.Key, got)
 				}
 			}
 		}
 	}
-}
-
-// sampleArgs gives one argument per positional verb of text.
-func sampleArgs(text string) []any {
-	var args []any
-	for _, v := range placeholders(text) {
-		n := int(v[2] - '0')
-		for len(args) < n {
-			args = append(args, nil)
-		}
-		if strings.HasSuffix(v, "d") {
-			args[n-1] = 3
-		} else {
-			args[n-1] = "x"
-		}
-	}
-	return args
 }
 
 func TestEscapingTouchesArgumentsOnly(t *testing.T) {
@@ -109,5 +77,27 @@ func TestDurations(t *testing.T) {
 	}
 	if got := For(ZH).Duration(2*time.Hour + 5*time.Second); got != "2小时0分5秒" {
 		t.Errorf("zh %q", got)
+	}
+}
+
+func TestMsgSurvivesJSON(t *testing.T) {
+	m := M(untilKey, "user <text>", Raw("AB12"), 3, Plain("nested"), []Msg{Plain("a"), Plain("b")})
+	b, err := json.Marshal(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back Msg
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(back, m) {
+		t.Fatalf("%s came back as %#v", b, back)
+	}
+	var zero Msg
+	if b, _ := json.Marshal(zero); string(b) != "null" {
+		t.Fatalf("zero %s", b)
+	}
+	if _, err := json.Marshal(M("k", 1.5)); err == nil {
+		t.Fatal("a float argument was stored")
 	}
 }
