@@ -158,5 +158,5 @@ var engineTexts = texts{
 	PromptNote:     {EN: "Note: %[1]s", ZH: "注意：%[1]s"},
 	PromptReason:   {EN: "Reason: %[1]s", ZH: "原因：%[1]s"},
 	PromptTyped:    {EN: "To go ahead send: confirm %[1]s\nTo stop send: cancel %[1]s", ZH: "继续请发送：确认 %[1]s\n取消请发送：取消 %[1]s"},
-	PromptExpires:  {EN: "Expires %[1]s. Request %[2]s", ZH: "%[1]s 过期。请求编号 %[2]s"},
+	PromptExpires:  {EN: "Expires %[1]s. Request %[2]s", ZH: "%[1]s过期。请求编号 %[2]s"},
 }

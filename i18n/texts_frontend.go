@@ -93,7 +93,7 @@ var frontEndTexts = texts{
 	SlackButtonSignOut:     {EN: "Sign out", ZH: "强制退出"},
 	SlackButtonCancel:      {EN: "Cancel", ZH: "取消"},
 	SlackOnlyYou:           {EN: "Only you can see this. You can also type `/signout confirm %[1]s` or `/signout cancel %[1]s`.", ZH: "仅你可见。也可以输入 `/signout 确认 %[1]s` 或 `/signout 取消 %[1]s`。"},
-	SlackPromptFallback:    {EN: "Confirm: sign out %[1]s from DingTalk? Reason: %[2]s. Expires %[3]s. Request %[4]s.", ZH: "请确认：强制 %[1]s 退出钉钉登录？原因：%[2]s。%[3]s 过期。请求编号 %[4]s。"},
+	SlackPromptFallback:    {EN: "Confirm: sign out %[1]s from DingTalk? Reason: %[2]s. Expires %[3]s. Request %[4]s.", ZH: "请确认：强制 %[1]s 退出钉钉登录？原因：%[2]s。%[3]s过期。请求编号 %[4]s。"},
 	SlackNotAudited:        {EN: ":warning: This outcome could not be written to the audit log.", ZH: ":warning: 此结果未能写入审计日志。"},
 
 	DingTalkNonText:        {EN: "I only read text messages. Send a command as plain text, e.g. /signout alice lost phone, or help.", ZH: "我只能读取文本消息。请用纯文本发送命令，例如 /signout alice 手机丢失，或发送“帮助”。"},
@@ -118,7 +118,7 @@ var frontEndTexts = texts{
 	DingTalkViaLine:        {EN: "Found by: %[1]s", ZH: "查找方式：%[1]s"},
 	DingTalkWarningLine:    {EN: "⚠️ %[1]s", ZH: "⚠️ %[1]s"},
 	DingTalkReasonLine:     {EN: "Reason: %[1]s", ZH: "原因：%[1]s"},
-	DingTalkExpiresLine:    {EN: "Expires %[1]s, request %[2]s", ZH: "%[1]s 过期，请求编号 %[2]s"},
+	DingTalkExpiresLine:    {EN: "Expires %[1]s, request %[2]s", ZH: "%[1]s过期，请求编号 %[2]s"},
 	DingTalkTapOrType:      {EN: "Tap **Confirm sign-out** or **Cancel** below, or type **%[1]s** or **%[2]s**.", ZH: "点击下方的 **确认强制退出** 或 **取消**，或输入 **%[1]s** 或 **%[2]s**。"},
 	DingTalkSendInGroup:    {EN: "To go ahead, send **%[1]s**; to stop, send **%[2]s**.", ZH: "继续请发送 **%[1]s**；取消请发送 **%[2]s**。"},
 	DingTalkMentionAndSend: {EN: "To go ahead, @mention me and send **%[1]s**; to stop, send **%[2]s**.", ZH: "继续请 @我 并发送 **%[1]s**；取消请发送 **%[2]s**。"},

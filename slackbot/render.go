@@ -79,13 +79,20 @@ func mention(userID string) string {
 // maxArg bounds one argument (a name, a reason) of a rendered message.
 const maxArg = 1000
 
-// escArg escapes a message argument for mrkdwn.
-func escArg(s string) string { return esc(s, maxArg) }
+// capArg bounds a message argument before it is rendered.
+func capArg(s string) string {
+	if utf8.RuneCountInString(s) <= maxArg {
+		return s
+	}
+	return string([]rune(s)[:maxArg-1]) + "…"
+}
 
-// say renders m in p's language, arguments escaped, cut to max characters
-// without cutting an entity.
+// say renders m in p's language and escapes it for mrkdwn, cut to max
+// characters without cutting an entity. The catalogs' own markup (*bold*,
+// `code`) survives: only & < > are escaped, in the text and the
+// arguments alike (a usage line shows "<user>" as typed).
 func say(p *i18n.Printer, m i18n.Msg, max int) string {
-	return cut(p.Escaped(m, escArg), max)
+	return cut(slackutilsx.EscapeMessage(p.Escaped(m, capArg)), max)
 }
 
 // cut shortens escaped text to at most max characters, marking a cut
@@ -126,10 +133,13 @@ func noticeMessage(p *i18n.Printer, n bot.Notice) message {
 		prefix = ":hourglass_flowing_sand: "
 	case bot.NoticeUsage:
 		usage := "```" + say(p, commands.UsageMsg, maxText-600) + "```"
-		if n.Msg.IsZero() {
+		if text == "" {
 			return message{text: usage, blocks: []slack.Block{section(usage)}}
 		}
 		return message{text: text, blocks: []slack.Block{section(text), section(usage)}}
+	}
+	if text == "" {
+		text = "…" // Slack refuses an empty text; the engine never says nothing on purpose
 	}
 	return message{text: text, blocks: []slack.Block{section(prefix + text)}}
 }
@@ -138,12 +148,12 @@ func noticeMessage(p *i18n.Printer, n bot.Notice) message {
 func promptMessage(lang *i18n.Printer, p bot.Prompt, now time.Time) message {
 	label := bot.TargetLabel(p.Target)
 	expires := lang.Until(p.ExpiresAt, now)
-	word := func(k i18n.Key) string { return lang.Text(i18n.M(k)) }
+	word := func(k i18n.Key) string { return say(lang, i18n.M(k), maxText) }
 	var blocks []slack.Block
 	if p.DryRun {
 		blocks = append(blocks, contextText(word(i18n.SlackDryRun)))
 	}
-	blocks = append(blocks, section(cut(lang.Escaped(i18n.M(i18n.SlackQuestion, label), func(s string) string { return esc(s, maxLabel) }), maxText)))
+	blocks = append(blocks, section(say(lang, i18n.M(i18n.SlackQuestion, label), maxText)))
 
 	fields := []*slack.TextBlockObject{field(word(i18n.SlackFieldUser), label)}
 	if p.Target.Title != "" {
@@ -154,7 +164,7 @@ func promptMessage(lang *i18n.Printer, p bot.Prompt, now time.Time) message {
 	}
 	reason := p.Reason
 	if reason == "" {
-		reason = word(i18n.NoReason)
+		reason = lang.Text(i18n.M(i18n.NoReason))
 	}
 	fields = append(fields, field(word(i18n.SlackFieldReason), reason), field(word(i18n.SlackFieldExpires), expires),
 		field(word(i18n.SlackFieldRequest), p.RequestID))
@@ -163,13 +173,13 @@ func promptMessage(lang *i18n.Printer, p bot.Prompt, now time.Time) message {
 	if !p.Target.Warning.IsZero() {
 		blocks = append(blocks, section(":warning: "+say(lang, p.Target.Warning, maxText-12)))
 	}
-	code := i18n.Raw(esc(p.Code, 16))
+	code := i18n.Raw(p.Code)
 	blocks = append(blocks,
 		slack.NewActionBlock(ActionsBlock,
 			slack.NewButtonBlockElement(ActionConfirm, p.Code, plain(word(i18n.SlackButtonSignOut))).WithStyle(slack.StyleDanger),
 			slack.NewButtonBlockElement(ActionCancel, p.Code, plain(word(i18n.SlackButtonCancel))),
 		),
-		contextText(lang.Text(i18n.M(i18n.SlackOnlyYou, code))),
+		contextText(say(lang, i18n.M(i18n.SlackOnlyYou, code), maxText)),
 	)
 	text := say(lang, i18n.M(i18n.SlackPromptFallback, label, reason, i18n.Raw(expires), p.RequestID), maxText)
 	return message{text: text, blocks: blocks}
@@ -178,10 +188,10 @@ func promptMessage(lang *i18n.Printer, p bot.Prompt, now time.Time) message {
 // resultMessage renders the outcome of a confirmed request for the channel.
 func resultMessage(lang *i18n.Printer, r bot.Result) message {
 	head := say(lang, bot.ResultHeadline(r), maxText)
-	word := func(k i18n.Key) string { return lang.Text(i18n.M(k)) }
+	word := func(k i18n.Key) string { return say(lang, i18n.M(k), maxText) }
 	reason := r.Reason
 	if reason == "" {
-		reason = word(i18n.NoReason)
+		reason = lang.Text(i18n.M(i18n.NoReason))
 	}
 	blocks := []slack.Block{
 		section(head),
