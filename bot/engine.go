@@ -356,7 +356,6 @@ func (e *Engine) duplicateWarning(ctx context.Context, p Pending) i18n.Msg {
 	return i18n.M(i18n.WarnDuplicate, i18n.Raw(first.RequestID), first.Invoker, i18n.Raw(first.Platform))
 }
 
-
 // add stores p under a fresh code, drawing again on the rare collision.
 func (e *Engine) add(ctx context.Context, p *Pending) error {
 	var err error

@@ -143,7 +143,6 @@ func (b *Bot) refuseUnreadableClick(ctx context.Context, payload json.RawMessage
 	c.tellRefused(ctx, i18n.M(i18n.SlackUnreadableClick))
 }
 
-
 // goWork runs f in its own goroutine as work Run waits for.
 func (b *Bot) goWork(f func(ctx context.Context)) {
 	ctx, ok := b.work.begin()
