@@ -14,6 +14,7 @@ import (
 	"github.com/signout-bot/signout-bot/bot"
 	"github.com/signout-bot/signout-bot/contacts"
 	"github.com/signout-bot/signout-bot/dingtalk"
+	"github.com/signout-bot/signout-bot/i18n"
 	"github.com/signout-bot/signout-bot/internal/fakedingtalk"
 )
 
@@ -66,8 +67,8 @@ func checkKept(t *testing.T, err error) {
 		t.Errorf("%v: a dingtalk.APIError %v, a bot.APIError %v", err, dt != nil, be != nil)
 	case dt != nil && (be.Code != dt.Code || be.RequestID != dt.RequestID || !reflect.DeepEqual(be.Explanation, dt.Words())):
 		t.Errorf("bot.APIError %+v does not carry %+v (explained %q)", be, dt, dt.Explain())
-	case dt != nil && bot.Explain(err) != dt.Explain():
-		t.Errorf("bot.Explain = %q, want DingTalk's %q", bot.Explain(err), dt.Explain())
+	case dt != nil && enText(bot.Explain(err)) != dt.Explain():
+		t.Errorf("bot.Explain = %q, want DingTalk's %q", enText(bot.Explain(err)), dt.Explain())
 	}
 }
 
@@ -353,7 +354,9 @@ func TestOtherErrorsPassThrough(t *testing.T) {
 	if errors.As(adapted, new(*bot.APIError)) || errors.Is(adapted, bot.ErrNoAnswer) || errors.Is(adapted, bot.ErrNotFound) {
 		t.Errorf("%v: translated into an outcome", adapted)
 	}
-	if bot.Explain(adapted) != raw.Error() {
-		t.Errorf("Explain = %q, want the client's text %q", bot.Explain(adapted), raw.Error())
+	if enText(bot.Explain(adapted)) != raw.Error() {
+		t.Errorf("Explain = %q, want the client's text %q", enText(bot.Explain(adapted)), raw.Error())
 	}
 }
+
+func enText(m i18n.Msg) string { return i18n.For(i18n.EN).Text(m) }

@@ -134,9 +134,10 @@ func nextWord(s string) (word, rest string) {
 // sees it (after its normalisation, ASCII case-insensitively).
 func isCommandWord(word string) bool {
 	w := commands.Normalize(word)
-	switch w {
-	case "确认", "取消", "帮助":
-		return true
+	for _, zh := range []string{"确认", "取消", "帮助"} {
+		if strings.HasPrefix(w, zh) { // "确认AB12CD": Chinese input often has no space
+			return true
+		}
 	}
 	for i := range len(w) {
 		if w[i] >= utf8.RuneSelf {

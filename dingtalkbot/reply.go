@@ -241,5 +241,9 @@ func promptMarkdown(lang *i18n.Printer, p bot.Prompt, now time.Time, direct bool
 		add(i18n.M(i18n.DingTalkMentionAndSend, i18n.Raw(confirm), i18n.Raw(cancel)))
 		add(i18n.M(i18n.DingTalkOrDirect, i18n.Raw(confirm)))
 	}
+	if lang.Lang() != i18n.EN {
+		// Admins used to the English commands, and scripts, keep them.
+		add(i18n.M(i18n.DingTalkEnglishToo, i18n.Raw("confirm "+code), i18n.Raw("cancel "+code)))
+	}
 	return strings.Join(lines, "\n\n")
 }

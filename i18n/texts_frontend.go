@@ -57,7 +57,8 @@ const (
 	DingTalkTapOrType      Key = "dingtalk.tap_or_type"   // confirm text, cancel text
 	DingTalkSendInGroup    Key = "dingtalk.send_in_group" // confirm text, cancel text (with @robot)
 	DingTalkMentionAndSend Key = "dingtalk.mention_and_send"
-	DingTalkOrDirect       Key = "dingtalk.or_direct" // confirm text
+	DingTalkOrDirect       Key = "dingtalk.or_direct"   // confirm text
+	DingTalkEnglishToo     Key = "dingtalk.english_too" // confirm text, cancel text in English
 
 	ConsoleHelp      Key = "console.help"
 	ConsoleTooLong   Key = "console.too_long" // bytes
@@ -123,6 +124,7 @@ var frontEndTexts = texts{
 	DingTalkSendInGroup:    {EN: "To go ahead, send **%[1]s**; to stop, send **%[2]s**.", ZH: "继续请发送 **%[1]s**；取消请发送 **%[2]s**。"},
 	DingTalkMentionAndSend: {EN: "To go ahead, @mention me and send **%[1]s**; to stop, send **%[2]s**.", ZH: "继续请 @我 并发送 **%[1]s**；取消请发送 **%[2]s**。"},
 	DingTalkOrDirect:       {EN: "Or send **%[1]s** to me in a direct chat.", ZH: "也可以在与我的单聊中发送 **%[1]s**。"},
+	DingTalkEnglishToo:     {EN: "The English words work too: %[1]s, %[2]s.", ZH: "英文命令同样有效：%[1]s、%[2]s。"},
 
 	ConsoleHelp: {EN: `/signout <user> <reason>   ask to sign <user> (a DingTalk userId or mobile number) out of every device
 confirm CODE               go ahead with the request that showed CODE
