@@ -129,7 +129,7 @@ func TestPromptMarkdownChinese(t *testing.T) {
 	zh := i18n.For(i18n.ZH)
 	group := promptMarkdown(zh, p, now, false, "安全助手")
 	for _, want := range []string{
-		"**确定强制 张三 (zhangsan) 在所有设备上退出钉钉登录？**", "原因：手机丢失", "查找方式：手机号 13800138000",
+		"**确定要将 张三 (zhangsan) 在所有设备上强制退出钉钉登录吗？**", "原因：手机丢失", "查找方式：手机号 13800138000",
 		"06:13 UTC（1分30秒后）过期，请求编号 req-abc", "**@安全助手 确认 AB12CD**", "**@安全助手 取消 AB12CD**", "**确认 AB12CD**",
 	} {
 		if !strings.Contains(group, want) {
