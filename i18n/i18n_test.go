@@ -76,6 +76,13 @@ func TestDurations(t *testing.T) {
 	if got := For(ZH).Duration(2*time.Hour + 5*time.Second); got != "2小时0分5秒" {
 		t.Errorf("zh %q", got)
 	}
+	// A zero expiry, or one long past, says nothing is left (and once
+	// recursed forever on the most negative duration).
+	for _, lang := range Langs {
+		if got := For(lang).Until(time.Time{}, now); !strings.Contains(got, "0s") && !strings.Contains(got, "0秒") {
+			t.Errorf("%s past expiry %q", lang, got)
+		}
+	}
 }
 
 func TestMsgSurvivesJSON(t *testing.T) {

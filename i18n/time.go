@@ -10,14 +10,12 @@ func (p *Printer) Until(at, now time.Time) string {
 	return p.Text(M(untilKey, Raw(at.UTC().Format("15:04")), Raw(p.Duration(at.Sub(now)))))
 }
 
-// Duration says d to the second: "2m0s", "2分0秒".
+// Duration says d to the second: "2m0s", "2分0秒". A time already past
+// is "0s": nothing is left.
 func (p *Printer) Duration(d time.Duration) string {
-	d = d.Round(time.Second)
+	d = max(d.Round(time.Second), 0)
 	if p.lang != ZH {
 		return d.String()
-	}
-	if d < 0 {
-		return "-" + p.Duration(-d)
 	}
 	h, m, s := int(d.Hours()), int(d.Minutes())%60, int(d.Seconds())%60
 	switch {
