@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
-	"strings"
 	"syscall"
 	"time"
 
@@ -21,6 +20,7 @@ import (
 	"github.com/signout-bot/signout-bot/console"
 	"github.com/signout-bot/signout-bot/contacts"
 	"github.com/signout-bot/signout-bot/dingtalk"
+	"github.com/signout-bot/signout-bot/i18n"
 	"github.com/signout-bot/signout-bot/ops"
 )
 
@@ -128,7 +128,7 @@ func newApp(cfg *config.Config, withConsole bool, stdin io.Reader, stdout, stder
 	}
 	a.metrics.WatchPending(a.engine.Pending)
 	if withConsole {
-		a.console = console.New(stdin, stdout)
+		a.console = console.New(stdin, stdout, i18n.Lang(cfg.Language.Slack))
 		a.engine.SetReplier(bot.Console, a.console)
 		a.banner = consoleBanner(cfg, dt != nil)
 	}
@@ -173,18 +173,16 @@ func (a *app) watch(c connection) {
 }
 
 func consoleBanner(cfg *config.Config, dingtalkOn bool) string {
-	var b strings.Builder
+	lang := i18n.For(i18n.Lang(cfg.Language.Slack))
+	lines := []i18n.Msg{i18n.M(i18n.ConsoleLive)}
 	if cfg.DryRun {
-		b.WriteString("signout-bot console, DRY RUN: nothing is sent to DingTalk.\n")
-	} else {
-		b.WriteString("!!! signout-bot console, LIVE: a confirmed sign-out really signs the person out of DingTalk. !!!\n")
+		lines[0] = i18n.M(i18n.ConsoleDryRun)
 	}
 	if !dingtalkOn {
-		b.WriteString("No DingTalk credentials: name people by userId.\n")
+		lines = append(lines, i18n.M(i18n.ConsoleNoCreds))
 	}
-	fmt.Fprintf(&b, "Audit log: %s\n", cfg.Audit.File)
-	b.WriteString("Type /signout <user> <reason>, or help. End with Ctrl-D.")
-	return b.String()
+	lines = append(lines, i18n.M(i18n.ConsoleAuditLog, cfg.Audit.File), i18n.M(i18n.ConsoleStart))
+	return lang.Text(i18n.Lines(lines...))
 }
 
 // reopenAudit follows a rotated audit log (SIGHUP, see deploy/).

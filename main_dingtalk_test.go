@@ -77,11 +77,12 @@ log:
 	if ack, err := gw.WaitAck(ctx, id); err != nil || ack.Code != 200 {
 		t.Fatalf("ack %+v %v", ack, err)
 	}
-	code := awaitSession(ctx, t, api, "grp", `confirm ([A-Z0-9]{6})`)
-	if _, err := gw.SendRobotMessage(ctx, msg("m2", "confirm "+code)); err != nil {
+	// DingTalk speaks Chinese by default (language.dingtalk).
+	code := awaitSession(ctx, t, api, "grp", `确认 ([A-Z0-9]{6})`)
+	if _, err := gw.SendRobotMessage(ctx, msg("m2", "确认 "+code)); err != nil {
 		t.Fatal(err)
 	}
-	awaitSession(ctx, t, api, "grp", `Signed out Alice Liddell`)
+	awaitSession(ctx, t, api, "grp", `已将 Alice Liddell \(alice\) 在所有设备上强制退出钉钉登录`)
 	if so := api.SignOuts(); len(so) != 1 || so[0].UserID != "alice" {
 		t.Fatalf("signOuts %+v", so)
 	}

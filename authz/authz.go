@@ -3,14 +3,17 @@
 package authz
 
 import (
-	"fmt"
 	"strings"
+
+	"github.com/signout-bot/signout-bot/i18n"
 )
 
-// Decision is an answer with its reason, for the user and the audit log.
+// Decision is an answer with its reason: Code for the audit log (a
+// machine value), Reason for the user (a message in their language).
 type Decision struct {
 	Allowed bool
-	Reason  string
+	Code    string // "allowed", "no_sender", "not_allowed", "protected", "not_protected"
+	Reason  i18n.Msg
 }
 
 // Policy is an immutable set of allow-lists.
@@ -43,21 +46,21 @@ func New(r Rules) *Policy {
 // MayInvoke decides whether user on platform may ask for or confirm a sign-out.
 func (p *Policy) MayInvoke(platform, user string) Decision {
 	if user == "" {
-		return Decision{Reason: "the sender could not be identified"}
+		return Decision{Code: "no_sender", Reason: i18n.M(i18n.ReasonNoSender)}
 	}
 	if !p.invokers[platform][user] {
-		return Decision{Reason: fmt.Sprintf("%s user %s is not on the allow-list for sign-outs", platform, user)}
+		return Decision{Code: "not_allowed", Reason: i18n.M(i18n.ReasonNotListed, platform, user)}
 	}
-	return Decision{Allowed: true, Reason: fmt.Sprintf("%s user %s is on the allow-list", platform, user)}
+	return Decision{Allowed: true, Code: "allowed"}
 }
 
 // MayTarget decides whether userID may be signed out at all. Protected ids
 // match after NormalizeUserID, so CEO001 is as protected as ceo001.
 func (p *Policy) MayTarget(userID string) Decision {
 	if p.protected[NormalizeUserID(userID)] {
-		return Decision{Reason: fmt.Sprintf("%s is a protected account and can never be signed out by the bot", userID)}
+		return Decision{Code: "protected", Reason: i18n.M(i18n.ReasonProtected, userID)}
 	}
-	return Decision{Allowed: true, Reason: "not protected"}
+	return Decision{Allowed: true, Code: "not_protected"}
 }
 
 func set(xs []string) map[string]bool {

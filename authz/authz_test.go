@@ -20,11 +20,11 @@ func TestPolicy(t *testing.T) {
 	}
 	for _, c := range cases {
 		d := p.MayInvoke(c.platform, c.user)
-		if d.Allowed != c.want || d.Reason == "" {
+		if d.Allowed != c.want || d.Code == "" || (!d.Allowed && d.Reason.IsZero()) {
 			t.Errorf("MayInvoke(%q,%q) = %+v, want allowed=%v with a reason", c.platform, c.user, d, c.want)
 		}
 	}
-	if d := p.MayTarget("ceo001"); d.Allowed || d.Reason == "" {
+	if d := p.MayTarget("ceo001"); d.Allowed || d.Code != "protected" || d.Reason.IsZero() {
 		t.Errorf("protected target allowed: %+v", d)
 	}
 	if d := p.MayTarget("alice"); !d.Allowed {

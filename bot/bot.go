@@ -13,6 +13,8 @@ package bot
 import (
 	"context"
 	"time"
+
+	"github.com/signout-bot/signout-bot/i18n"
 )
 
 // Message is one chat command, stripped of platform syntax (bot mentions,
@@ -88,12 +90,14 @@ const (
 	NoticeClosed
 )
 
-// Notice is a message to the invoker alone. Text is plain and unescaped:
-// front ends escape it for their markup.
+// Notice is a message to the invoker alone, as data: front ends render
+// Msg in their platform's language, escaping its arguments. A
+// NoticeUsage shows the usage after Msg (a syntax problem), or alone
+// when Msg is zero.
 type Notice struct {
 	Kind      NoticeKind
 	RequestID string
-	Text      string
+	Msg       i18n.Msg
 }
 
 // Target is the account to be signed out, as resolved.
@@ -101,11 +105,11 @@ type Target struct {
 	UserID string
 	Name   string // "" when DingTalk could not tell
 	Title  string
-	// Via says how the user was named, e.g. "mobile 13800138000"; "" for a userId.
-	Via string
+	// Via says how the user was named, e.g. "mobile 13800138000"; zero for a userId.
+	Via i18n.Msg `json:"via"`
 	// Warning is something the invoker should know before confirming, e.g.
 	// that DingTalk says this is not an Enterprise Account.
-	Warning string
+	Warning i18n.Msg `json:"warning"`
 }
 
 // Prompt asks the invoker to confirm one pending request.
@@ -129,9 +133,10 @@ type Result struct {
 	OK        bool
 	// Problem says in words why it failed; Code and DingTalkRequestID come
 	// from DingTalk's error when there was one.
-	Problem           string
+	Problem           i18n.Msg
 	Code              string
 	DingTalkRequestID string
 	// AuditFailed is set when the outcome could not be written to the audit log.
 	AuditFailed bool
+	failure     string // the audit detail of a failure: a machine value
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/signout-bot/signout-bot/audit"
 	"github.com/signout-bot/signout-bot/commands"
+	"github.com/signout-bot/signout-bot/i18n"
 )
 
 // Confirm handles a confirmation (a button click or a typed code).
@@ -46,10 +47,10 @@ func (e *Engine) act(ctx context.Context, kind commands.Kind, a Action, c Conver
 		return
 	}
 	log = log.With("request_id", p.RequestID)
-	if why := e.checkAction(a, p); why != "" {
+	if why := e.checkAction(a, p); !why.IsZero() {
 		e.obs.Command(a.Platform, "refused")
 		e.refuse(ctx, c, refusal{kind: wrongCode, platform: a.Platform, invoker: a.User,
-			notice: Notice{Kind: NoticeRefused, RequestID: p.RequestID, Text: why},
+			notice: Notice{Kind: NoticeRefused, RequestID: p.RequestID, Msg: why},
 			log:    func() { log.Warn("action refused", "why", why) }})
 		return
 	}
@@ -60,11 +61,11 @@ func (e *Engine) act(ctx context.Context, kind commands.Kind, a Action, c Conver
 	rec := p.record()
 	if kind == commands.Confirm {
 		if d := e.opt.Policy.MayInvoke(a.Platform, a.User); !d.Allowed {
-			e.deny(ctx, c, rec, log, "You may no longer sign people out: "+d.Reason+".", d.Reason)
+			e.deny(ctx, c, rec, log, i18n.M(i18n.NoLongerAllowed, d.Reason), d.Code)
 			return
 		}
 		if d := e.opt.Policy.MayTarget(p.Target.UserID); !d.Allowed {
-			e.deny(ctx, c, rec, log, "Refused: "+d.Reason+".", d.Reason)
+			e.deny(ctx, c, rec, log, i18n.M(i18n.Refused, d.Reason), d.Code)
 			return
 		}
 	}
@@ -101,24 +102,26 @@ func (e *Engine) unknownCode(ctx context.Context, c Conversation, a Action, exis
 		}
 	}
 	e.refuse(ctx, c, refusal{kind: wrongCode, platform: a.Platform, invoker: a.User, log: logIt,
-		notice: Notice{Kind: NoticeRefused, Text: e.unknownCodeText(ctx, a)}})
+		notice: Notice{Kind: NoticeRefused, Msg: e.unknownCodeText(ctx, a)}})
 }
 
 // unknownCodeText answers an unknown code. An allowed sender with requests
 // pending is shown their own codes (a mistyped code is not a reason to ask
 // again); anyone else gets the one answer that tells nothing.
-func (e *Engine) unknownCodeText(ctx context.Context, a Action) string {
+func (e *Engine) unknownCodeText(ctx context.Context, a Action) i18n.Msg {
 	var own []string
 	if e.opt.Policy.MayInvoke(a.Platform, a.User).Allowed {
 		own = e.pendingCodes(ctx, a.Platform, a.User)
 	}
+	// Codes are letters and digits only (the front ends and the parser
+	// check): safe to show as they are.
 	switch len(own) {
 	case 0:
-		return fmt.Sprintf("No pending request has code %s. It may have expired, or the bot restarted since; run /signout again.", a.Code)
+		return i18n.M(i18n.UnknownCode, i18n.Raw(a.Code))
 	case 1:
-		return fmt.Sprintf("No pending request has code %s; you have one pending: %s.", a.Code, own[0])
+		return i18n.M(i18n.UnknownCodeOwn, i18n.Raw(a.Code), i18n.Raw(own[0]))
 	default:
-		return fmt.Sprintf("No pending request has code %s; you have %d pending: %s.", a.Code, len(own), strings.Join(own, ", "))
+		return i18n.M(i18n.UnknownCodeOwnMany, i18n.Raw(a.Code), len(own), i18n.Raw(strings.Join(own, ", ")))
 	}
 }
 
@@ -143,30 +146,28 @@ func (e *Engine) pendingCodes(ctx context.Context, platform, user string) []stri
 
 // checkAction returns why a (wrong) person or place may not act on p.
 // Such attempts do not consume the request.
-func (e *Engine) checkAction(a Action, p Pending) string {
+func (e *Engine) checkAction(a Action, p Pending) i18n.Msg {
 	if a.Platform != p.Platform || a.User != p.Invoker {
-		return fmt.Sprintf("Only %s, who asked for request %s, can confirm or cancel it.", p.Invoker, p.RequestID)
+		return i18n.M(i18n.OnlyInvoker, p.Invoker, i18n.Raw(p.RequestID))
 	}
 	if a.Conversation != p.Conversation && !a.Direct {
-		return fmt.Sprintf("Request %s belongs to another conversation: confirm it there, or in a direct chat with the bot.", p.RequestID)
+		return i18n.M(i18n.OtherConversation, i18n.Raw(p.RequestID))
 	}
-	return ""
+	return i18n.Msg{}
 }
 
 func (e *Engine) tellClosed(ctx context.Context, c Conversation, p Pending, s State) {
 	e.obs.Command(p.Platform, "already_"+s.String())
-	var text string
+	key := i18n.HasExpired
 	switch s {
 	case StateConfirmed:
-		text = fmt.Sprintf("Request %s was already confirmed; it runs only once.", p.RequestID)
+		key = i18n.AlreadyConfirmed
 	case StateCancelled:
-		text = fmt.Sprintf("Request %s was cancelled; nothing was done. Run /signout again if needed.", p.RequestID)
+		key = i18n.WasCancelled
 	case StateAborted:
-		text = fmt.Sprintf("Request %s was stopped before it ran (the audit log or the state store failed); nothing was done. Run /signout again.", p.RequestID)
-	default:
-		text = fmt.Sprintf("Request %s has expired; nothing was done. Run /signout again.", p.RequestID)
+		key = i18n.WasAborted
 	}
-	e.tell(ctx, c, Notice{Kind: NoticeRefused, RequestID: p.RequestID, Text: text})
+	e.tell(ctx, c, Notice{Kind: NoticeRefused, RequestID: p.RequestID, Msg: i18n.M(key, i18n.Raw(p.RequestID))})
 }
 
 // closeAs claims p as cancelled or expired, audits it and says so.
@@ -175,9 +176,9 @@ func (e *Engine) closeAs(ctx context.Context, c Conversation, p Pending, to Stat
 		e.lostClaim(ctx, c, p, err, log)
 		return
 	}
-	event, text := audit.Cancelled, fmt.Sprintf("Cancelled request %s; nothing was done.", p.RequestID)
+	event, key := audit.Cancelled, i18n.CancelledNow
 	if to == StateExpired {
-		event, text = audit.Expired, fmt.Sprintf("Request %s has expired; nothing was done. Run /signout again.", p.RequestID)
+		event, key = audit.Expired, i18n.HasExpired
 	}
 	e.obs.Command(p.Platform, event)
 	log.Info("request closed", "state", to.String())
@@ -186,7 +187,7 @@ func (e *Engine) closeAs(ctx context.Context, c Conversation, p Pending, to Stat
 	if !e.record(ctx, c, rec, log) {
 		return
 	}
-	e.tell(ctx, c, Notice{Kind: NoticeClosed, RequestID: p.RequestID, Text: text})
+	e.tell(ctx, c, Notice{Kind: NoticeClosed, RequestID: p.RequestID, Msg: i18n.M(key, i18n.Raw(p.RequestID))})
 }
 
 // lostClaim answers a move that did not happen: someone else moved the
@@ -222,7 +223,7 @@ func (e *Engine) confirm(ctx context.Context, c Conversation, p Pending, log *sl
 		_, _ = e.move(ctx, p.Code, StateConfirmed, StateAborted, log)
 		return
 	}
-	e.tell(ctx, c, Notice{Kind: NoticeProgress, RequestID: p.RequestID, Text: "Signing out " + TargetLabel(p.Target) + "…"})
+	e.tell(ctx, c, Notice{Kind: NoticeProgress, RequestID: p.RequestID, Msg: i18n.M(i18n.SigningOut, TargetLabel(p.Target))})
 
 	res := e.signOut(ctx, p, log)
 
@@ -231,7 +232,7 @@ func (e *Engine) confirm(ctx context.Context, c Conversation, p Pending, log *sl
 		rec.Event = audit.DryRunDone
 	}
 	if !res.OK {
-		rec.Event, rec.Detail, rec.Code, rec.DingTalkRequestID = audit.Failed, res.Problem, res.Code, res.DingTalkRequestID
+		rec.Event, rec.Detail, rec.Code, rec.DingTalkRequestID = audit.Failed, res.failure, res.Code, res.DingTalkRequestID
 	}
 	rec.DryRun = e.opt.DryRun
 	if err := e.opt.Audit.Write(rec); err != nil {
@@ -261,7 +262,7 @@ func (e *Engine) announce(ctx context.Context, c Conversation, p Pending, res Re
 	defer cancel()
 	if err := e.announceTo(actx, p.ReplyTo, res); err != nil {
 		log.Error("could not post the result where the command was given; telling the confirmer", "err", err)
-		e.tell(context.WithoutCancel(ctx), c, Notice{Kind: NoticeError, RequestID: p.RequestID, Text: ResultText(res)})
+		e.tell(context.WithoutCancel(ctx), c, Notice{Kind: NoticeError, RequestID: p.RequestID, Msg: ResultMsg(res)})
 	}
 }
 
@@ -301,13 +302,14 @@ func (e *Engine) execute(ctx context.Context, p Pending, log *slog.Logger) Resul
 		return res
 	}
 	e.obs.SignOut("failed", took)
-	res.Problem = Explain(err)
+	res.Problem, res.failure = Explain(err), failureCode(err)
 	if errors.Is(context.Cause(ctx), errGaveUp) {
-		res.Problem = "the bot was stopping and DingTalk had not answered in time"
+		res.Problem, res.failure = i18n.M(i18n.GaveUp), "gave_up"
 	}
 	if noAnswer(err) || ctx.Err() != nil {
 		// Signing out again is harmless, so say so rather than guess.
-		res.Problem += "; it is not known whether the sign-out took effect, so run /signout again"
+		res.Problem = i18n.Sentences(res.Problem, i18n.M(i18n.OutcomeUnknown))
+		res.failure += ": outcome unknown"
 	}
 	var apiErr *APIError
 	if errors.As(err, &apiErr) {
@@ -327,15 +329,15 @@ func (p Pending) record() audit.Record {
 // expire claims p as expired, audits it and tells its invoker in the
 // background (Shutdown waits for that). The audit record is written before
 // anything that could hang.
-func (e *Engine) expire(p Pending, why string) {
+func (e *Engine) expire(p Pending, why expiry) {
 	log := e.log.With("request_id", p.RequestID)
 	if _, err := e.move(context.Background(), p.Code, StatePending, StateExpired, log); err != nil {
 		return // confirmed, cancelled or expired by someone else, or the store is down (logged)
 	}
 	e.obs.Command(p.Platform, "expired")
 	rec := p.record()
-	rec.Event, rec.Detail, rec.DryRun = audit.Expired, why, e.opt.DryRun
-	log.Info("request expired", "why", why)
+	rec.Event, rec.Detail, rec.DryRun = audit.Expired, why.code, e.opt.DryRun
+	log.Info("request expired", "why", why.code)
 	if err := e.opt.Audit.Write(rec); err != nil {
 		e.obs.AuditFailure()
 		log.Error("audit write failed", "event", rec.Event, "err", err)
@@ -351,14 +353,39 @@ func (e *Engine) expire(p Pending, why string) {
 			return
 		}
 		e.tell(ctx, c, Notice{Kind: NoticeClosed, RequestID: p.RequestID,
-			Text: fmt.Sprintf("Request %s to sign out %s expired (%s); nothing was done.", p.RequestID, TargetLabel(p.Target), why)})
+			Msg: i18n.M(i18n.ExpiredNotice, i18n.Raw(p.RequestID), TargetLabel(p.Target), i18n.M(why.words))})
 	}()
 }
 
 // errGaveUp is why a sign-out still running late in a shutdown is stopped.
 var errGaveUp = errors.New("shutdown: gave up waiting for the sign-out")
 
-const stoppedWhy = "the bot stopped before it was confirmed"
+// expiry is why a request expired: a code for the audit log, words for
+// the invoker.
+type expiry struct {
+	code  string
+	words i18n.Key
+}
+
+var (
+	expiredTimeLimit = expiry{"time_limit", i18n.WhyTimeLimit}
+	expiredStopped   = expiry{"stopped", i18n.WhyStopped}
+)
+
+// failureCode is a failed sign-out's audit detail: a machine value (the
+// DingTalk code itself goes in the record's code).
+func failureCode(err error) string {
+	var apiErr *APIError
+	switch {
+	case errors.As(err, &apiErr):
+		return "api_error"
+	case noAnswer(err):
+		return "no_answer"
+	case errors.Is(err, context.Canceled):
+		return "cancelled"
+	}
+	return "error"
+}
 
 // Shutdown stops taking commands and closes everything within ctx's
 // deadline, its one budget:
@@ -401,7 +428,7 @@ func (e *Engine) expireOpen() {
 	}
 	open, _ := e.openRequests(context.Background())
 	for _, p := range open {
-		e.expire(p, stoppedWhy)
+		e.expire(p, expiredStopped)
 	}
 }
 

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/signout-bot/signout-bot/bot"
+	"github.com/signout-bot/signout-bot/commands"
+	"github.com/signout-bot/signout-bot/i18n"
 )
 
 // recorder is a front end that records what the engine tells it. It is the
@@ -85,7 +87,7 @@ func (r *recorder) dump() string {
 	for _, e := range r.all() {
 		switch e.kind {
 		case "tell":
-			s += fmt.Sprintf("\n  tell[%d] %q", e.notice.Kind, e.notice.Text)
+			s += fmt.Sprintf("\n  tell[%d] %q", e.notice.Kind, noticeText(e.notice))
 		case "ask":
 			s += fmt.Sprintf("\n  ask %+v", e.prompt)
 		case "announce":
@@ -106,6 +108,21 @@ func (r *recorder) only(t testing.TB) event {
 }
 
 var errDown = errors.New("platform down")
+
+// en renders m as the English front ends show it: what the tests read.
+func en(m i18n.Msg) string { return i18n.For(i18n.EN).Text(m) }
+
+// noticeText is a notice as an English front end shows it: a usage
+// notice ends with the usage.
+func noticeText(n bot.Notice) string {
+	if n.Kind != bot.NoticeUsage {
+		return en(n.Msg)
+	}
+	if n.Msg.IsZero() {
+		return commands.Usage
+	}
+	return en(n.Msg) + "\n\n" + commands.Usage
+}
 
 // conversations is the tests' reply registry: a Message's ReplyTo names
 // its conversation by a number, as a front end's would name a channel.

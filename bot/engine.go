@@ -3,7 +3,6 @@ package bot
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"sync"
 	"sync/atomic"
@@ -14,6 +13,7 @@ import (
 	"github.com/signout-bot/signout-bot/audit"
 	"github.com/signout-bot/signout-bot/authz"
 	"github.com/signout-bot/signout-bot/commands"
+	"github.com/signout-bot/signout-bot/i18n"
 )
 
 // Options configures an Engine. Policy and Audit are required; SignOuter
@@ -160,7 +160,7 @@ func (e *Engine) sweep() {
 				return // Shutdown expires the rest
 			}
 			if !now.Before(p.ExpiresAt) {
-				e.expire(p, "no confirmation within the time limit")
+				e.expire(p, expiredTimeLimit)
 			}
 		}
 		e.writeRepeats(e.refusals.due(now))
@@ -196,7 +196,7 @@ func (e *Engine) begin(ctx context.Context, c Conversation, platform string, poo
 	e.mu.Lock()
 	if e.closing {
 		e.mu.Unlock()
-		e.tell(ctx, c, Notice{Kind: NoticeError, Text: restartingText})
+		e.tell(ctx, c, Notice{Kind: NoticeError, Msg: i18n.M(i18n.Restarting)})
 		return false
 	}
 	e.inflight.Add(1)
@@ -209,7 +209,7 @@ func (e *Engine) begin(ctx context.Context, c Conversation, platform string, poo
 	e.busyLog.Do(func() {
 		e.log.Warn("busy: too much work in flight; commands are being turned away", "max_in_flight", cap(pool))
 	})
-	e.tell(ctx, c, Notice{Kind: NoticeError, Text: busyText})
+	e.tell(ctx, c, Notice{Kind: NoticeError, Msg: i18n.M(i18n.Busy)})
 	return false
 }
 
@@ -245,8 +245,6 @@ func (e *Engine) done(pool chan struct{}) {
 	e.inflight.Done()
 }
 
-const restartingText = "signout-bot is restarting; try again in a minute."
-
 // Handle runs one chat command to its end: every outcome is told to the
 // user through c, logged, and audited where the spec asks for it. Callers
 // run it off their platform's event loop.
@@ -264,7 +262,7 @@ func (e *Engine) Handle(ctx context.Context, m Message, c Conversation) {
 	if err != nil {
 		e.obs.Command(m.Platform, "invalid")
 		e.refuse(ctx, c, refusal{kind: malformed, platform: m.Platform, invoker: m.Invoker,
-			notice: Notice{Kind: NoticeUsage, Text: err.Error() + "\n\n" + commands.Usage},
+			notice: Notice{Kind: NoticeUsage, Msg: problemOf(err)},
 			log:    func() { e.log.Info("malformed command", "platform", m.Platform, "invoker", m.Invoker, "problem", err) }})
 		return
 	}
@@ -276,7 +274,7 @@ func (e *Engine) Handle(ctx context.Context, m Message, c Conversation) {
 		e.request(ctx, m, cmd, c)
 	default:
 		e.obs.Command(m.Platform, "help")
-		e.tell(ctx, c, Notice{Kind: NoticeUsage, Text: commands.Usage})
+		e.tell(ctx, c, Notice{Kind: NoticeUsage})
 	}
 }
 
@@ -289,22 +287,22 @@ func (e *Engine) request(ctx context.Context, m Message, cmd commands.Command, c
 	log := e.log.With("request_id", rec.RequestID, "platform", m.Platform, "invoker", m.Invoker)
 
 	if d := e.opt.Policy.MayInvoke(m.Platform, m.Invoker); !d.Allowed {
-		e.deny(ctx, c, rec, log, "You may not sign people out: "+d.Reason+". Ask the security team to add you.", d.Reason)
+		e.deny(ctx, c, rec, log, i18n.M(i18n.NotAllowed, d.Reason), d.Code)
 		return
 	}
 	target, problem := e.resolve(ctx, m, cmd.Target, log)
-	if problem != "" {
+	if !problem.IsZero() {
 		e.obs.Command(m.Platform, "unresolved")
-		e.tell(ctx, c, Notice{Kind: NoticeError, RequestID: rec.RequestID, Text: problem})
+		e.tell(ctx, c, Notice{Kind: NoticeError, RequestID: rec.RequestID, Msg: problem})
 		return
 	}
 	rec.Target = target.UserID
 	// Protected accounts are refused before anything more is asked of DingTalk.
 	if d := e.opt.Policy.MayTarget(target.UserID); !d.Allowed {
-		e.deny(ctx, c, rec, log, "Refused: "+d.Reason+".", d.Reason)
+		e.deny(ctx, c, rec, log, i18n.M(i18n.Refused, d.Reason), d.Code)
 		return
 	}
-	if refusal, why := e.describe(ctx, &target, log); refusal != "" {
+	if refusal, why := e.describe(ctx, &target, log); !refusal.IsZero() {
 		e.deny(ctx, c, rec, log, refusal, why)
 		return
 	}
@@ -328,9 +326,9 @@ func (e *Engine) request(ctx context.Context, m Message, cmd commands.Command, c
 		return
 	}
 	e.obs.Command(m.Platform, "requested")
-	log.Info("sign-out requested", "target", target.UserID, "via", target.Via, "expires", p.ExpiresAt)
+	log.Info("sign-out requested", "target", target.UserID, "via", cmd.Target.Kind.String(), "expires", p.ExpiresAt)
 	prompt := p.prompt(e.opt.DryRun)
-	prompt.Target.Warning = joinWarnings(prompt.Target.Warning, e.duplicateWarning(ctx, p))
+	prompt.Target.Warning = i18n.Sentences(prompt.Target.Warning, e.duplicateWarning(ctx, p))
 	if err := c.Ask(ctx, prompt); err != nil {
 		log.Error("could not show the confirmation prompt", "err", err)
 	}
@@ -341,7 +339,7 @@ func (e *Engine) request(ctx context.Context, m Message, cmd commands.Command, c
 // responders must not block each other), but the later one says so, so
 // that nobody confirms both by accident. It runs after p is stored, so of
 // two concurrent requests the later always sees the earlier.
-func (e *Engine) duplicateWarning(ctx context.Context, p Pending) string {
+func (e *Engine) duplicateWarning(ctx context.Context, p Pending) i18n.Msg {
 	open, _ := e.openRequests(ctx) // a store that is down was just reached; the warning is a courtesy
 	var first *Pending
 	for i, o := range open {
@@ -353,17 +351,9 @@ func (e *Engine) duplicateWarning(ctx context.Context, p Pending) string {
 		}
 	}
 	if first == nil {
-		return ""
+		return i18n.Msg{}
 	}
-	return fmt.Sprintf("Request %s (asked by %s on %s) is already waiting for confirmation for this account; confirm only one of them.",
-		first.RequestID, first.Invoker, first.Platform)
-}
-
-func joinWarnings(a, b string) string {
-	if a == "" || b == "" {
-		return a + b
-	}
-	return a + " " + b
+	return i18n.M(i18n.WarnDuplicate, i18n.Raw(first.RequestID), first.Invoker, i18n.Raw(first.Platform))
 }
 
 // add stores p under a fresh code, drawing again on the rare collision.
@@ -386,11 +376,11 @@ func (p Pending) prompt(dryRun bool) Prompt {
 }
 
 // deny audits and tells a refusal, within the invoker's limits.
-func (e *Engine) deny(ctx context.Context, c Conversation, rec audit.Record, log *slog.Logger, text, why string) {
+func (e *Engine) deny(ctx context.Context, c Conversation, rec audit.Record, log *slog.Logger, text i18n.Msg, why string) {
 	e.obs.Command(rec.Platform, "denied")
 	rec.Event, rec.Detail = audit.Denied, why
 	e.refuse(ctx, c, refusal{kind: refusedCommand, platform: rec.Platform, invoker: rec.Invoker, rec: &rec, auditLog: log,
-		notice: Notice{Kind: NoticeRefused, RequestID: rec.RequestID, Text: text},
+		notice: Notice{Kind: NoticeRefused, RequestID: rec.RequestID, Msg: text},
 		log:    func() { log.Warn("sign-out denied", "target", rec.Target, "why", why) }})
 }
 
@@ -424,7 +414,7 @@ func (e *Engine) refuse(ctx context.Context, c Conversation, r refusal) {
 		e.tell(ctx, c, r.notice)
 	case answerTooMany:
 		e.log.Warn("invoker rate limited: further refusals are not answered for a while", "platform", r.platform, "invoker", r.invoker)
-		e.tell(ctx, c, Notice{Kind: NoticeRefused, Text: tooManyText})
+		e.tell(ctx, c, Notice{Kind: NoticeRefused, Msg: i18n.M(i18n.TooMany)})
 	}
 }
 
@@ -454,7 +444,7 @@ func (e *Engine) record(ctx context.Context, c Conversation, rec audit.Record, l
 		e.obs.AuditFailure()
 		log.Error("audit write failed; refusing to go on", "event", rec.Event, "err", err)
 		e.tell(ctx, c, Notice{Kind: NoticeError, RequestID: rec.RequestID,
-			Text: "Nothing was done: the audit log could not be written. Tell the bot's operators; try again once it is fixed."})
+			Msg: i18n.M(i18n.AuditFailed)})
 		return false
 	}
 	return true
@@ -470,20 +460,20 @@ func (e *Engine) tell(ctx context.Context, c Conversation, n Notice) {
 }
 
 // resolve turns the typed target into a DingTalk userId, or a problem to tell.
-func (e *Engine) resolve(ctx context.Context, m Message, t commands.Target, log *slog.Logger) (Target, string) {
+func (e *Engine) resolve(ctx context.Context, m Message, t commands.Target, log *slog.Logger) (Target, i18n.Msg) {
 	var target Target
 	switch t.Kind {
 	case commands.UserID:
 		target.UserID = t.Value
 	case commands.Mobile:
 		if e.opt.Directory == nil {
-			return target, fmt.Sprintf("Can't look up mobile %s: no DingTalk credentials are configured (dry run). Give the DingTalk userId instead.", t.Input)
+			return target, i18n.M(i18n.NoDirectory, t.Input)
 		}
 		lctx, cancel := context.WithTimeout(ctx, e.opt.LookupTimeout)
 		id, err := e.opt.Directory.UserIDByMobile(lctx, t.Value)
 		cancel()
 		if errors.Is(err, ErrNotFound) {
-			return target, fmt.Sprintf("DingTalk has no user with mobile %s. Check the number, or give the userId.", t.Input)
+			return target, i18n.M(i18n.NoSuchMobile, t.Input)
 		}
 		var amb *AmbiguousMobileError
 		if errors.As(err, &amb) {
@@ -491,19 +481,19 @@ func (e *Engine) resolve(ctx context.Context, m Message, t commands.Target, log 
 		}
 		if err != nil {
 			log.Warn("mobile lookup failed", "err", err)
-			return target, fmt.Sprintf("Could not look up mobile %s in DingTalk: %s. Nothing was done.", t.Input, Explain(err))
+			return target, i18n.M(i18n.MobileLookupFailed, t.Input, Explain(err))
 		}
-		target.UserID, target.Via = id, "mobile "+t.Input
+		target.UserID, target.Via = id, i18n.M(i18n.ViaMobile, t.Input)
 	case commands.Mention:
 		id, problem := bindMention(t, m)
-		if problem != "" {
+		if !problem.IsZero() {
 			log.Info("@mention target not bound to the mention data; refused", "target", t.Value,
 				"mention_words", m.MentionWords, "mentions", len(m.Mentions))
 			return target, problem
 		}
-		target.UserID, target.Via = id, "mention "+t.Value
+		target.UserID, target.Via = id, i18n.M(i18n.ViaMention, t.Value)
 	}
-	return target, ""
+	return target, i18n.Msg{}
 }
 
 // describe adds the name and warnings DingTalk knows. It refuses (returns
@@ -511,9 +501,9 @@ func (e *Engine) resolve(ctx context.Context, m Message, t commands.Target, log 
 // that the policy checks, and the API is called with, DingTalk's own id.
 // Any other failure never blocks the flow: the prompt then shows the bare
 // userId, which was already checked against the protected accounts.
-func (e *Engine) describe(ctx context.Context, t *Target, log *slog.Logger) (refusal, why string) {
+func (e *Engine) describe(ctx context.Context, t *Target, log *slog.Logger) (refusal i18n.Msg, why string) {
 	if e.opt.Directory == nil {
-		return "", ""
+		return i18n.Msg{}, ""
 	}
 	lctx, cancel := context.WithTimeout(ctx, e.opt.LookupTimeout)
 	defer cancel()
@@ -523,16 +513,16 @@ func (e *Engine) describe(ctx context.Context, t *Target, log *slog.Logger) (ref
 	}
 	switch {
 	case errors.Is(err, ErrNotFound):
-		t.Warning = "DingTalk does not know this userId; the sign-out will likely fail."
+		t.Warning = i18n.M(i18n.WarnUnknownUserID)
 	case err != nil:
 		log.Warn("user lookup failed; showing the bare userId", "target", t.UserID, "err", err)
 	default:
 		t.UserID, t.Name, t.Title = u.UserID, u.Name, u.Title
 		if !u.Enterprise {
-			t.Warning = "DingTalk says this is not an Enterprise Account; it may refuse the sign-out."
+			t.Warning = i18n.M(i18n.WarnNotEnterprise)
 		}
 	}
-	return "", ""
+	return i18n.Msg{}, ""
 }
 
 // noAnswer reports a call whose outcome is unknown: it may have taken
@@ -542,15 +532,24 @@ func noAnswer(err error) bool {
 }
 
 // Explain says in words what went wrong in a DingTalk call.
-func Explain(err error) string {
+func Explain(err error) i18n.Msg {
 	var apiErr *APIError
 	switch {
-	case errors.As(err, &apiErr) && apiErr.Explanation != "":
+	case errors.As(err, &apiErr) && !apiErr.Explanation.IsZero():
 		return apiErr.Explanation
 	case noAnswer(err):
-		return "DingTalk did not answer (network error or timeout)"
+		return i18n.M(i18n.NoAnswer)
 	case errors.Is(err, context.Canceled):
-		return "the request was cancelled"
+		return i18n.M(i18n.CallCancelled)
 	}
-	return err.Error()
+	return i18n.Plain(err.Error())
+}
+
+// problemOf is a command's syntax problem as a message.
+func problemOf(err error) i18n.Msg {
+	var se *commands.SyntaxError
+	if errors.As(err, &se) {
+		return se.Problem
+	}
+	return i18n.Plain(err.Error())
 }

@@ -131,7 +131,7 @@ func (h *harness) prompt(text string) (bot.Prompt, *recorder) {
 func (e event) mustPrompt(t testing.TB) bot.Prompt {
 	t.Helper()
 	if e.kind != "ask" {
-		t.Fatalf("want a prompt, got %s %q", e.kind, e.notice.Text)
+		t.Fatalf("want a prompt, got %s %q", e.kind, en(e.notice.Msg))
 	}
 	return e.prompt
 }
@@ -163,8 +163,8 @@ func (h *harness) signOuts() []fakedingtalk.SignOutBody { return h.api.SignOuts(
 
 func tellOf(t *testing.T, e event, kind bot.NoticeKind, substr string) {
 	t.Helper()
-	if e.kind != "tell" || e.notice.Kind != kind || !strings.Contains(e.notice.Text, substr) {
-		t.Fatalf("want tell kind %d containing %q, got %s kind %d %q", kind, substr, e.kind, e.notice.Kind, e.notice.Text)
+	if e.kind != "tell" || e.notice.Kind != kind || !strings.Contains(noticeText(e.notice), substr) {
+		t.Fatalf("want tell kind %d containing %q, got %s kind %d %q", kind, substr, e.kind, e.notice.Kind, noticeText(e.notice))
 	}
 }
 
@@ -287,7 +287,7 @@ func TestConcurrentConfirmationsSignOutOnce(t *testing.T) {
 		switch {
 		case e.notice.Kind == bot.NoticeProgress:
 			progress++
-		case strings.Contains(e.notice.Text, "already confirmed"):
+		case strings.Contains(en(e.notice.Msg), "already confirmed"):
 			already++
 		}
 	}
@@ -357,7 +357,7 @@ func TestUnknownCode(t *testing.T) {
 func TestMobileTarget(t *testing.T) {
 	h := newHarness(t)
 	p, _ := h.prompt("/signout +86 138 0013 8000 phone stolen")
-	if p.Target.UserID != "alice" || !strings.Contains(p.Target.Via, "mobile") || p.Reason != "phone stolen" {
+	if p.Target.UserID != "alice" || !strings.Contains(en(p.Target.Via), "mobile") || p.Reason != "phone stolen" {
 		t.Fatalf("prompt %+v", p)
 	}
 	tellOf(t, h.say(invoker, "/signout 13900000000 phone stolen").only(t), bot.NoticeError, "DingTalk has no user with mobile 13900000000")
@@ -366,8 +366,8 @@ func TestMobileTarget(t *testing.T) {
 func TestNotExclusiveAccountWarned(t *testing.T) {
 	h := newHarness(t)
 	p, _ := h.prompt("/signout guest7 shared laptop")
-	if !strings.Contains(p.Target.Warning, "not an Enterprise Account") {
-		t.Fatalf("warning %q", p.Target.Warning)
+	if !strings.Contains(en(p.Target.Warning), "not an Enterprise Account") {
+		t.Fatalf("warning %q", en(p.Target.Warning))
 	}
 }
 
@@ -395,7 +395,7 @@ func TestDingTalkErrorsReachTheUserAndAudit(t *testing.T) {
 			p, cmd := h.prompt("/signout alice lost phone")
 			h.click(invoker, p.Code)
 			res := cmd.waitFor(t, "result", func(e event) bool { return e.kind == "announce" }).result
-			if res.OK || res.Code != c.code || !strings.Contains(strings.ToLower(res.Problem), strings.ToLower(c.words)) {
+			if res.OK || res.Code != c.code || !strings.Contains(strings.ToLower(en(res.Problem)), strings.ToLower(c.words)) {
 				t.Fatalf("result %+v", res)
 			}
 			recs := h.records()
@@ -403,8 +403,8 @@ func TestDingTalkErrorsReachTheUserAndAudit(t *testing.T) {
 			if last.Event != audit.Failed || last.Code != c.code || last.DingTalkRequestID == "" {
 				t.Fatalf("audit %+v", last)
 			}
-			if !strings.Contains(bot.ResultText(res), c.code) {
-				t.Fatalf("result text lacks the code: %s", bot.ResultText(res))
+			if !strings.Contains(en(bot.ResultMsg(res)), c.code) {
+				t.Fatalf("result text lacks the code: %s", en(bot.ResultMsg(res)))
 			}
 		})
 	}
@@ -547,7 +547,7 @@ func TestShutdownFinishesConfirmedWorkAndClosesPending(t *testing.T) {
 	}
 	<-clicked
 	cmd.waitFor(t, "result", func(e event) bool { return e.kind == "announce" && e.result.OK })
-	waiting.waitFor(t, "restart notice", func(e event) bool { return e.kind == "tell" && strings.Contains(e.notice.Text, "stopped") })
+	waiting.waitFor(t, "restart notice", func(e event) bool { return e.kind == "tell" && strings.Contains(en(e.notice.Msg), "stopped") })
 	tellOf(t, h.say(invoker, "/signout alice again").only(t), bot.NoticeError, "restarting")
 	got := h.events()
 	if strings.Count(got, "succeeded") != 1 || strings.Count(got, "expired") != 1 || strings.Count(got, "requested") != 2 {
@@ -563,7 +563,7 @@ func TestAnnounceFailureFallsBackToConfirmer(t *testing.T) {
 	cmd.mu.Unlock()
 	click := h.click(invoker, p.Code)
 	click.waitFor(t, "fallback result", func(e event) bool {
-		return e.kind == "tell" && strings.Contains(e.notice.Text, "Signed out")
+		return e.kind == "tell" && strings.Contains(en(e.notice.Msg), "Signed out")
 	})
 }
 

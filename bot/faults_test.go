@@ -33,7 +33,7 @@ func TestFaultDingTalkRefusesConnections(t *testing.T) {
 	ln.Close() // nothing listens here now: every dial is refused
 	h := newHarnessWithClient(t, func(c *dingtalk.Config) { c.APIURL, c.OAPIURL = closed, closed })
 	res := confirmAndWait(t, h, "/signout alice lost phone")
-	if res.OK || !strings.Contains(res.Problem, "did not answer") || res.Target.UserID != "alice" {
+	if res.OK || !strings.Contains(en(res.Problem), "did not answer") || res.Target.UserID != "alice" {
 		t.Fatalf("result %+v", res)
 	}
 	if got := h.events(); got != "requested,confirmed,failed" {
@@ -48,7 +48,7 @@ func TestFaultDingTalkHangs(t *testing.T) {
 	hang := fakedingtalk.Response{Delay: time.Minute} // answers only when the client gives up
 	h.api.Script("/v1.0/contact/orgAccounts/signOut", hang, hang, hang)
 	res := confirmAndWait(t, h, "/signout alice lost phone")
-	if res.OK || !strings.Contains(res.Problem, "timeout") {
+	if res.OK || !strings.Contains(en(res.Problem), "timeout") {
 		t.Fatalf("want a timeout in words, got %+v", res)
 	}
 	if n := len(h.api.Requests("/v1.0/contact/orgAccounts/signOut")); n != 3 {
@@ -64,7 +64,7 @@ func TestFaultServerErrorsOutlastRetriesThenRecover(t *testing.T) {
 	busy := fakedingtalk.Response{Status: 500, Body: `{"code":"system.busy","message":"busy","requestid":"RB"}`}
 	h.api.Script("/v1.0/contact/orgAccounts/signOut", busy, busy, busy)
 	res := confirmAndWait(t, h, "/signout alice lost phone")
-	if res.OK || res.Code != "system.busy" || !strings.Contains(bot.ResultText(res), "system.busy") {
+	if res.OK || res.Code != "system.busy" || !strings.Contains(en(bot.ResultMsg(res)), "system.busy") {
 		t.Fatalf("result %+v", res)
 	}
 	// DingTalk is back: a new request works, the failed one is not re-run.

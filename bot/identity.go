@@ -5,8 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strings"
 	"sync"
+
+	"github.com/signout-bot/signout-bot/i18n"
 )
 
 // maxCandidates bounds the accounts listed (and looked up) when one mobile
@@ -17,39 +18,37 @@ const maxCandidates = 10
 // acting on either spelling could reach an account the invoker did not
 // check. DingTalk's id is checked against the protected accounts too, so
 // the refusal says so when it is one.
-func (e *Engine) mismatch(t Target, mm *UserIDMismatchError) (text, why string) {
-	why = fmt.Sprintf("DingTalk answered about userId %s when asked about %s", mm.Answered, mm.Asked)
-	if t.Via == "" {
-		text = fmt.Sprintf("You typed %s but DingTalk knows this account as %s; nothing was done.", mm.Asked, mm.Answered)
+func (e *Engine) mismatch(t Target, mm *UserIDMismatchError) (text i18n.Msg, why string) {
+	why = fmt.Sprintf("id_mismatch asked=%s answered=%s", mm.Asked, mm.Answered)
+	if t.Via.IsZero() {
+		text = i18n.M(i18n.MismatchTyped, mm.Asked, mm.Answered)
 	} else {
-		text = fmt.Sprintf("DingTalk named %s (found by %s) but knows this account as %s; nothing was done.", mm.Asked, t.Via, mm.Answered)
+		text = i18n.M(i18n.MismatchVia, mm.Asked, mm.Answered, t.Via)
 	}
 	if d := e.opt.Policy.MayTarget(mm.Answered); !d.Allowed {
-		return text + " " + mm.Answered + " is a protected account and can never be signed out by the bot.", why + "; " + d.Reason
+		return i18n.Sentences(text, i18n.M(i18n.MismatchProtected, mm.Answered)), why + " " + d.Code
 	}
-	return text + " Check and send the exact userId.", why
+	return i18n.Sentences(text, i18n.M(i18n.MismatchCheck)), why
 }
 
 // ambiguousMobile says which accounts share a mobile number, with the names
 // DingTalk gives, and asks for a userId: the bot never picks one itself.
-func (e *Engine) ambiguousMobile(ctx context.Context, input string, amb *AmbiguousMobileError, log *slog.Logger) string {
+func (e *Engine) ambiguousMobile(ctx context.Context, input string, amb *AmbiguousMobileError, log *slog.Logger) i18n.Msg {
 	log.Info("mobile number is behind several Enterprise Accounts; asking for a userId", "accounts", len(amb.UserIDs))
 	ids := amb.UserIDs[:min(len(amb.UserIDs), maxCandidates)]
 	names := e.candidateNames(ctx, ids, log)
-	var b strings.Builder
-	fmt.Fprintf(&b, "Mobile %s belongs to %d DingTalk Enterprise Accounts:\n", input, len(amb.UserIDs))
+	lines := []i18n.Msg{i18n.M(i18n.AmbiguousHead, input, len(amb.UserIDs))}
 	for i, id := range ids {
-		label := TargetLabel(Target{UserID: id, Name: names[i]})
+		key := i18n.AmbiguousItem
 		if d := e.opt.Policy.MayTarget(id); !d.Allowed {
-			label += " (protected)"
+			key = i18n.AmbiguousProtected
 		}
-		fmt.Fprintf(&b, "- %s\n", label)
+		lines = append(lines, i18n.M(key, TargetLabel(Target{UserID: id, Name: names[i]})))
 	}
 	if more := len(amb.UserIDs) - len(ids); more > 0 {
-		fmt.Fprintf(&b, "- and %d more\n", more)
+		lines = append(lines, i18n.M(i18n.AmbiguousMore, more))
 	}
-	b.WriteString("Nothing was done. Send /signout again with the userId of the account you mean.")
-	return b.String()
+	return i18n.Lines(append(lines, i18n.M(i18n.AmbiguousTail))...)
 }
 
 // candidateNames looks the names of ids up in parallel within one

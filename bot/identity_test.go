@@ -52,15 +52,15 @@ func TestMobileOfSeveralAccountsListsThemAndConfirmsNothing(t *testing.T) {
 	h.api.AddUser(fakedingtalk.FakeUser{UserID: "ceo001", Name: "The Boss", Mobile: carolMobile, Exclusive: true})
 	e := h.say(invoker, "/signout "+carolMobile+" phone stolen").only(t)
 	if e.kind != "tell" || e.notice.Kind != bot.NoticeError {
-		t.Fatalf("want a notice, got %s %q", e.kind, e.notice.Text)
+		t.Fatalf("want a notice, got %s %q", e.kind, en(e.notice.Msg))
 	}
 	want := "Mobile 13800000003 belongs to 3 DingTalk Enterprise Accounts:\n" +
 		"- Carol Chen (carol-ea1)\n" +
 		"- Carol Chen (contractor) (carol-ea2)\n" +
 		"- The Boss (ceo001) (protected)\n" +
 		"Nothing was done. Send /signout again with the userId of the account you mean."
-	if e.notice.Text != want {
-		t.Fatalf("notice\n%s\nwant\n%s", e.notice.Text, want)
+	if en(e.notice.Msg) != want {
+		t.Fatalf("notice\n%s\nwant\n%s", en(e.notice.Msg), want)
 	}
 	nothingHappened(t, h)
 	if got := h.events(); got != "" {
@@ -79,8 +79,8 @@ func TestMobileOfSeveralAccountsWhenNameLookupsFail(t *testing.T) {
 	denied := fakedingtalk.Response{Body: `{"errcode":88,"sub_code":"60011","sub_msg":"no permission","errmsg":"no permission"}`}
 	h.api.Script(fakedingtalk.PathUserGet, denied, denied)
 	e := h.say(invoker, "/signout "+carolMobile+" phone stolen").only(t)
-	if e.kind != "tell" || !strings.Contains(e.notice.Text, "\n- carol-ea1\n- carol-ea2\n") || !strings.Contains(e.notice.Text, "Nothing was done") {
-		t.Fatalf("got %s %q", e.kind, e.notice.Text)
+	if e.kind != "tell" || !strings.Contains(en(e.notice.Msg), "\n- carol-ea1\n- carol-ea2\n") || !strings.Contains(en(e.notice.Msg), "Nothing was done") {
+		t.Fatalf("got %s %q", e.kind, en(e.notice.Msg))
 	}
 	nothingHappened(t, h)
 }
@@ -91,8 +91,8 @@ func TestMobileOfManyAccountsIsBounded(t *testing.T) {
 		h.api.AddUser(fakedingtalk.FakeUser{UserID: fmt.Sprintf("ea%02d", i), Name: fmt.Sprintf("EA %d", i), Mobile: carolMobile, Exclusive: true})
 	}
 	e := h.say(invoker, "/signout "+carolMobile+" phone stolen").only(t)
-	if !strings.Contains(e.notice.Text, "belongs to 12 DingTalk") || !strings.Contains(e.notice.Text, "EA 9 (ea09)\n- and 2 more\n") || strings.Contains(e.notice.Text, "ea10") {
-		t.Fatalf("notice %q", e.notice.Text)
+	if !strings.Contains(en(e.notice.Msg), "belongs to 12 DingTalk") || !strings.Contains(en(e.notice.Msg), "EA 9 (ea09)\n- and 2 more\n") || strings.Contains(en(e.notice.Msg), "ea10") {
+		t.Fatalf("notice %q", en(e.notice.Msg))
 	}
 	if n := len(h.api.Requests(fakedingtalk.PathUserGet)); n != 10 {
 		t.Errorf("%d name lookups, want 10", n)

@@ -18,14 +18,23 @@ const tooMany = "Too many refused commands or wrong codes"
 // A live code sent by someone not on the allow-list gets exactly the
 // answer an unknown code gets: nothing tells them the code is live, who
 // asked, the request id or the target; before or after the request closed.
+
+// shownNotice is a notice as the invoker sees it, in English.
+type shownNotice struct {
+	Kind      bot.NoticeKind
+	RequestID string
+	Text      string
+}
+
+func shown(n bot.Notice) shownNotice { return shownNotice{n.Kind, n.RequestID, en(n.Msg)} }
 func TestProbeGetsTheUnknownCodeAnswer(t *testing.T) {
 	h := newHarness(t)
 	p, cmd := h.prompt("/signout alice lost phone")
 	probes := 0
-	answer := func(code string, send func(user string) *recorder) bot.Notice {
+	answer := func(code string, send func(user string) *recorder) shownNotice {
 		t.Helper()
 		probes++ // a new prober each time: this test is not about the rate limit
-		n := send(fmt.Sprintf("U9PROBER%d", probes)).only(t).notice
+		n := shown(send(fmt.Sprintf("U9PROBER%d", probes)).only(t).notice)
 		for _, secret := range []string{invoker, p.RequestID, "alice", "Alice", "lost phone"} {
 			if strings.Contains(n.Text, secret) {
 				t.Fatalf("answer to a prober reveals %q: %q", secret, n.Text)
@@ -84,9 +93,9 @@ func TestWrongCodesAreRateLimited(t *testing.T) {
 			switch {
 			case len(evs) == 0:
 				silent++
-			case len(evs) == 1 && strings.Contains(evs[0].notice.Text, tooMany):
+			case len(evs) == 1 && strings.Contains(en(evs[0].notice.Msg), tooMany):
 				limited++
-			case len(evs) == 1 && strings.Contains(evs[0].notice.Text, "No pending request has code"):
+			case len(evs) == 1 && strings.Contains(en(evs[0].notice.Msg), "No pending request has code"):
 				answered++
 			default:
 				t.Fatalf("unexpected answer %+v", evs)
@@ -123,9 +132,9 @@ func TestRepeatedRefusalsAreAggregated(t *testing.T) {
 	for i := range 100 {
 		for _, e := range h.say(stranger, fmt.Sprintf("/signout alice attempt %d", i)).all() {
 			switch {
-			case strings.Contains(e.notice.Text, "not on the allow-list"):
+			case strings.Contains(en(e.notice.Msg), "not on the allow-list"):
 				answered++
-			case strings.Contains(e.notice.Text, tooMany):
+			case strings.Contains(en(e.notice.Msg), tooMany):
 				limited++
 			}
 		}

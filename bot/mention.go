@@ -1,10 +1,10 @@
 package bot
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/signout-bot/signout-bot/commands"
+	"github.com/signout-bot/signout-bot/i18n"
 )
 
 // bindMention returns the userId of the @mention target t, or the problem
@@ -14,9 +14,9 @@ import (
 // bot's own stripped mention. A hand-typed @word next to a real mention,
 // or several mentions, could otherwise bind the target to someone named
 // only in the reason.
-func bindMention(t commands.Target, m Message) (userID, problem string) {
+func bindMention(t commands.Target, m Message) (userID string, problem i18n.Msg) {
 	if m.Platform != DingTalk {
-		return "", fmt.Sprintf("%s: @mentions name a person only in DingTalk. Give the DingTalk userId or mobile number.", t.Value)
+		return "", i18n.M(i18n.MentionNotDingTalk, t.Value)
 	}
 	var others []Mention
 	self := 0
@@ -36,14 +36,13 @@ func bindMention(t commands.Target, m Message) (userID, problem string) {
 	}
 	switch {
 	case words == 1 && len(others) == 0 && self > 1:
-		return "", fmt.Sprintf("%s is me, the bot: I can't sign out myself. Give the userId or mobile number of the person to sign out.", t.Value)
+		return "", i18n.M(i18n.MentionIsBot, t.Value)
 	case words == 1 && shown == 0:
-		return "", fmt.Sprintf("%s is not a person picked from the @ list. Pick them from the @ list (not typed text), or give their userId.", t.Value)
+		return "", i18n.M(i18n.MentionTyped, t.Value)
 	case words != 1 || shown != 1:
-		return "", fmt.Sprintf("%s is not a person picked from the @ list, or other people are @mentioned too. "+
-			"Mention only the person to sign out (pick them from the @ list), write others without @, or give the userId.", t.Value)
+		return "", i18n.M(i18n.MentionAmbiguous, t.Value)
 	case others[0].UserID == "":
-		return "", fmt.Sprintf("DingTalk gave no userId for %s: they are not in your organisation's directory. Give their userId.", t.Value)
+		return "", i18n.M(i18n.MentionOutsider, t.Value)
 	}
-	return others[0].UserID, ""
+	return others[0].UserID, i18n.Msg{}
 }

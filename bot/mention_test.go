@@ -29,7 +29,7 @@ func (h *harness) dingTalkSay(text string, words int, mentions ...bot.Mention) *
 func TestMentionTarget(t *testing.T) {
 	h := newHarness(t)
 	p := h.dingTalkSay("/signout @Alice left the company", 1, selfMention, aliceM).only(t).mustPrompt(t)
-	if p.Target.UserID != "alice" || p.Target.Name != "Alice Liddell" || p.Target.Via != "mention @Alice" {
+	if p.Target.UserID != "alice" || p.Target.Name != "Alice Liddell" || en(p.Target.Via) != "mention @Alice" {
 		t.Fatalf("prompt %+v", p)
 	}
 	// In a 1:1 chat there need be no mention of the bot.

@@ -17,16 +17,16 @@ func TestNearMissCodeListsOwnPending(t *testing.T) {
 	wrong := "ZZZZ99"
 	n := h.click(invoker, wrong).only(t)
 	tellOf(t, n, bot.NoticeRefused, "No pending request has code ZZZZ99; you have one pending: "+first.Code+".")
-	if strings.Contains(n.notice.Text, "run /signout") {
-		t.Fatalf("near miss suggests a new request: %q", n.notice.Text)
+	if strings.Contains(en(n.notice.Msg), "run /signout") {
+		t.Fatalf("near miss suggests a new request: %q", en(n.notice.Msg))
 	}
 	second, _ := h.prompt("/signout guest7 shared laptop")
 	codes := []string{first.Code, second.Code}
 	slices.Sort(codes) // same clock: ordered by code
 	n = h.say(invoker, "confirm "+wrong).only(t)
 	tellOf(t, n, bot.NoticeRefused, "you have 2 pending: "+strings.Join(codes, ", ")+".")
-	if strings.Contains(n.notice.Text, "run /signout") {
-		t.Fatalf("near miss suggests a new request: %q", n.notice.Text)
+	if strings.Contains(en(n.notice.Msg), "run /signout") {
+		t.Fatalf("near miss suggests a new request: %q", en(n.notice.Msg))
 	}
 	// Another allowed user with nothing pending gets today's answer.
 	r := newRecorder("colleague")
@@ -41,16 +41,16 @@ func TestNearMissCodeListsOwnPending(t *testing.T) {
 // they send, even while requests are pending, and never sees a code.
 func TestNearMissNotAllowedLearnsNothing(t *testing.T) {
 	fresh := newHarness(t)
-	want := fresh.click(stranger, "ZZZZ99").only(t).notice
+	want := shown(fresh.click(stranger, "ZZZZ99").only(t).notice)
 
 	h := newHarness(t)
 	p, _ := h.prompt("/signout alice lost phone")
 	if p.Code == "ZZZZ99" {
 		t.Skip("drew the unknown code")
 	}
-	for _, got := range []bot.Notice{
-		h.click(stranger, "ZZZZ99").only(t).notice,
-		h.say(stranger, "confirm ZZZZ99").only(t).notice,
+	for _, got := range []shownNotice{
+		shown(h.click(stranger, "ZZZZ99").only(t).notice),
+		shown(h.say(stranger, "confirm ZZZZ99").only(t).notice),
 	} {
 		if got != want {
 			t.Fatalf("answer to a stranger %+v differs from the unknown-code answer %+v", got, want)
@@ -62,7 +62,7 @@ func TestNearMissNotAllowedLearnsNothing(t *testing.T) {
 	// The same name on a platform where it is not allowed is someone else.
 	r := newRecorder("dingtalk")
 	h.engine.Confirm(context.Background(), bot.Action{Platform: bot.DingTalk, User: invoker, Conversation: channel, Code: "ZZZZ99"}, r)
-	if got := r.only(t).notice; got != want {
+	if got := shown(r.only(t).notice); got != want {
 		t.Fatalf("answer on another platform %+v differs from the unknown-code answer %+v", got, want)
 	}
 }
@@ -72,8 +72,8 @@ func TestNearMissNotAllowedLearnsNothing(t *testing.T) {
 func TestDuplicateTargetWarned(t *testing.T) {
 	h := newHarness(t)
 	first, _ := h.prompt("/signout alice lost phone")
-	if first.Target.Warning != "" {
-		t.Fatalf("first prompt warned: %q", first.Target.Warning)
+	if en(first.Target.Warning) != "" {
+		t.Fatalf("first prompt warned: %q", en(first.Target.Warning))
 	}
 	r := newRecorder("second responder")
 	h.handle(bot.Message{Platform: bot.DingTalk, Invoker: "manager4220", Conversation: channel,
@@ -81,17 +81,14 @@ func TestDuplicateTargetWarned(t *testing.T) {
 	second := r.only(t).mustPrompt(t)
 	want := "Request " + first.RequestID + " (asked by " + invoker + " on " + bot.Slack +
 		") is already waiting for confirmation for this account; confirm only one of them."
-	if second.Target.Warning != want {
-		t.Fatalf("second prompt warning %q, want %q", second.Target.Warning, want)
-	}
-	if text := bot.PromptText(second, h.clock.Now()); !strings.Contains(text, first.RequestID) {
-		t.Fatalf("rendered prompt lacks the first request id:\n%s", text)
+	if en(second.Target.Warning) != want {
+		t.Fatalf("second prompt warning %q, want %q", en(second.Target.Warning), want)
 	}
 	// Once the first is closed, a new request is not warned.
 	h.click(invoker, first.Code)
 	third, _ := h.prompt("/signout guest7 shared laptop")
-	if strings.Contains(third.Target.Warning, "already waiting") {
-		t.Fatalf("unrelated target warned: %q", third.Target.Warning)
+	if strings.Contains(en(third.Target.Warning), "already waiting") {
+		t.Fatalf("unrelated target warned: %q", en(third.Target.Warning))
 	}
 }
 
@@ -104,7 +101,7 @@ func TestDuplicateTargetCaseInsensitive(t *testing.T) {
 	if second.Target.UserID != "ALICE" {
 		t.Skipf("target canonicalised to %q before the check", second.Target.UserID)
 	}
-	if !strings.Contains(second.Target.Warning, "Request "+first.RequestID+" ") {
-		t.Fatalf("case-differing duplicate not warned: %q", second.Target.Warning)
+	if !strings.Contains(en(second.Target.Warning), "Request "+first.RequestID+" ") {
+		t.Fatalf("case-differing duplicate not warned: %q", en(second.Target.Warning))
 	}
 }

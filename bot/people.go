@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/signout-bot/signout-bot/i18n"
 )
 
 // The engine's own words for people and for the outcomes of directory and
@@ -72,10 +74,10 @@ func (e *UserIDMismatchError) Unwrap() error { return e.Err }
 // the invoker Explanation and audits Code and RequestID, so the platform's
 // support can find the call.
 type APIError struct {
-	Code        string // the platform's error code
-	RequestID   string // the platform's id for the call, if it gave one
-	Explanation string // what went wrong and what to do, in words for the invoker
-	Err         error  // the platform's error, if any
+	Code        string   // the platform's error code
+	RequestID   string   // the platform's id for the call, if it gave one
+	Explanation i18n.Msg // what went wrong and what to do, in words for the invoker
+	Err         error    // the platform's error, if any
 }
 
 func (e *APIError) Error() string {
@@ -83,8 +85,8 @@ func (e *APIError) Error() string {
 		return e.Err.Error()
 	}
 	s := "the platform refused the call with code " + e.Code
-	if e.Explanation != "" {
-		s += ": " + e.Explanation
+	if !e.Explanation.IsZero() {
+		s += ": " + i18n.For(i18n.EN).Text(e.Explanation)
 	}
 	if e.RequestID != "" {
 		s += " (requestid " + e.RequestID + ")"

@@ -142,9 +142,9 @@ func TestStoreUnreachable(t *testing.T) {
 	p, cmd := h.prompt("/signout alice lost phone")
 
 	store.set(true)
-	tellOf(t, h.say(invoker, "/signout guest7 lost phone").only(t), bot.NoticeError, bot.UnreachableText)
-	tellOf(t, h.click(invoker, p.Code).only(t), bot.NoticeError, bot.UnreachableText)
-	tellOf(t, h.say(invoker, "cancel "+p.Code).only(t), bot.NoticeError, bot.UnreachableText)
+	tellOf(t, h.say(invoker, "/signout guest7 lost phone").only(t), bot.NoticeError, "the state store is unreachable; nothing was done")
+	tellOf(t, h.click(invoker, p.Code).only(t), bot.NoticeError, "the state store is unreachable; nothing was done")
+	tellOf(t, h.say(invoker, "cancel "+p.Code).only(t), bot.NoticeError, "the state store is unreachable; nothing was done")
 	if got := h.events(); got != "requested" {
 		t.Fatalf("audit %s while the store was down", got)
 	}
@@ -170,7 +170,7 @@ func TestStoreLostAfterTheClaim(t *testing.T) {
 	store.mu.Unlock()
 	h.click(invoker, p.Code)
 	res := cmd.waitFor(t, "result", func(e event) bool { return e.kind == "announce" }).result
-	if !res.OK || !strings.Contains(bot.ResultText(res), "Signed out") {
+	if !res.OK || !strings.Contains(en(bot.ResultMsg(res)), "Signed out") {
 		t.Fatalf("result %+v", res)
 	}
 	if got := h.events(); got != "requested,confirmed,succeeded" {

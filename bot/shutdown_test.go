@@ -132,7 +132,7 @@ func TestShutdownWithHangingDingTalkAndDeafPlatform(t *testing.T) {
 	}
 	told := deaf.waitTold(t, 12)
 	for _, n := range told {
-		if n.Kind != bot.NoticeClosed || !strings.Contains(n.Text, "stopped before it was confirmed") || ids[n.RequestID] != 1 {
+		if n.Kind != bot.NoticeClosed || !strings.Contains(en(n.Msg), "stopped before it was confirmed") || ids[n.RequestID] != 1 {
 			t.Fatalf("expiry notice %+v", n)
 		}
 	}
@@ -142,11 +142,11 @@ func TestShutdownWithHangingDingTalkAndDeafPlatform(t *testing.T) {
 			outcome = append(outcome, r)
 		}
 	}
-	if len(outcome) != 3 || outcome[2].Event != audit.Failed || !strings.Contains(outcome[2].Detail, "not known whether the sign-out took effect") {
+	if len(outcome) != 3 || outcome[2].Event != audit.Failed || !strings.Contains(outcome[2].Detail, "outcome unknown") {
 		t.Fatalf("in-flight request's audit %+v", outcome)
 	}
 	res := cmd.waitFor(t, "result", func(e event) bool { return e.kind == "announce" }).result
-	if res.OK || !strings.Contains(bot.ResultText(res), "not known whether the sign-out took effect") {
+	if res.OK || !strings.Contains(en(bot.ResultMsg(res)), "not known whether the sign-out took effect") {
 		t.Fatalf("result %+v", res)
 	}
 }

@@ -5,15 +5,13 @@ import (
 	"errors"
 	"log/slog"
 	"time"
+
+	"github.com/signout-bot/signout-bot/i18n"
 )
 
 // storeTimeout bounds each state store call: a store that does not answer
 // within it is treated as unreachable, and nothing is done.
 const storeTimeout = 3 * time.Second
-
-// UnreachableText answers a command or click when the state store can't
-// be reached. Nothing was changed, so nothing was done.
-const UnreachableText = "signout-bot: the state store is unreachable; nothing was done. Try again in a minute."
 
 // storeCtx bounds one store call.
 func storeCtx(ctx context.Context) (context.Context, context.CancelFunc) {
@@ -61,7 +59,7 @@ func (e *Engine) move(ctx context.Context, code string, from, to State, log *slo
 func (e *Engine) storeFailed(ctx context.Context, c Conversation, platform, requestID, op string, err error, log *slog.Logger) {
 	e.logStoreError(op, err, log)
 	e.obs.Command(platform, "store_unreachable")
-	e.tell(ctx, c, Notice{Kind: NoticeError, RequestID: requestID, Text: UnreachableText})
+	e.tell(ctx, c, Notice{Kind: NoticeError, RequestID: requestID, Msg: i18n.M(i18n.StoreUnreachable)})
 }
 
 func (e *Engine) logStoreError(op string, err error, log *slog.Logger) {

@@ -2,12 +2,9 @@ package bot
 
 import (
 	"fmt"
-	"strings"
-	"time"
-)
 
-// The plain-text wording shared by every front end. Text here is unescaped:
-// a front end escapes user-supplied parts (reason, names) for its markup.
+	"github.com/signout-bot/signout-bot/i18n"
+)
 
 // TargetLabel names a target: "Zhang San (zhangsan)" or the bare userId.
 func TargetLabel(t Target) string {
@@ -17,55 +14,34 @@ func TargetLabel(t Target) string {
 	return fmt.Sprintf("%s (%s)", t.Name, t.UserID)
 }
 
-// Until says when a prompt expires, e.g. "06:14 UTC, in 2m0s".
-func Until(at, now time.Time) string {
-	return fmt.Sprintf("%s UTC, in %s", at.UTC().Format("15:04"), at.Sub(now).Round(time.Second))
-}
-
-// PromptText is the confirmation prompt as plain text, with the typed
-// confirm and cancel commands.
-func PromptText(p Prompt, now time.Time) string {
-	var b strings.Builder
-	if p.DryRun {
-		b.WriteString("[dry run: nothing will be sent to DingTalk]\n")
-	}
-	fmt.Fprintf(&b, "Sign out %s from DingTalk on every device?\n", TargetLabel(p.Target))
-	if p.Target.Title != "" {
-		fmt.Fprintf(&b, "Title: %s\n", p.Target.Title)
-	}
-	if p.Target.Via != "" {
-		fmt.Fprintf(&b, "Found by: %s\n", p.Target.Via)
-	}
-	if p.Target.Warning != "" {
-		fmt.Fprintf(&b, "Note: %s\n", p.Target.Warning)
-	}
-	fmt.Fprintf(&b, "Reason: %s\n", p.Reason)
-	fmt.Fprintf(&b, "To go ahead send: confirm %s\nTo stop send: cancel %s\n", p.Code, p.Code)
-	fmt.Fprintf(&b, "Expires %s. Request %s", Until(p.ExpiresAt, now), p.RequestID)
-	return b.String()
-}
-
-// ResultText is the outcome as plain text.
-func ResultText(r Result) string {
-	var b strings.Builder
+// ResultHeadline is the outcome in one line.
+func ResultHeadline(r Result) i18n.Msg {
+	label := TargetLabel(r.Target)
 	switch {
 	case r.OK && r.DryRun:
-		fmt.Fprintf(&b, "Dry run: would have signed out %s (nothing was sent to DingTalk).", TargetLabel(r.Target))
+		return i18n.M(i18n.ResultDryRun, label)
 	case r.OK:
-		fmt.Fprintf(&b, "✅ Signed out %s from DingTalk on every device.", TargetLabel(r.Target))
-	default:
-		fmt.Fprintf(&b, "❌ Could not sign out %s: %s.", TargetLabel(r.Target), strings.TrimSuffix(r.Problem, "."))
-		if r.Code != "" {
-			fmt.Fprintf(&b, " (DingTalk code %s", r.Code)
-			if r.DingTalkRequestID != "" {
-				fmt.Fprintf(&b, ", requestid %s", r.DingTalkRequestID)
-			}
-			b.WriteString(")")
-		}
+		return i18n.M(i18n.ResultOK, label)
 	}
-	fmt.Fprintf(&b, "\nReason: %s\nRequested by %s. Request %s", r.Reason, r.Invoker, r.RequestID)
+	failed := i18n.M(i18n.ResultFailed, label, r.Problem)
+	switch {
+	case r.Code != "" && r.DingTalkRequestID != "":
+		return i18n.Sentences(failed, i18n.M(i18n.ResultCodeRequest, r.Code, r.DingTalkRequestID))
+	case r.Code != "":
+		return i18n.Sentences(failed, i18n.M(i18n.ResultCode, r.Code))
+	}
+	return failed
+}
+
+// ResultMsg is the whole outcome: the headline, the reason, who asked.
+func ResultMsg(r Result) i18n.Msg {
+	reason := i18n.M(i18n.ResultReason, r.Reason)
+	if r.Reason == "" {
+		reason = i18n.M(i18n.ResultReason, i18n.M(i18n.NoReason))
+	}
+	lines := []i18n.Msg{ResultHeadline(r), reason, i18n.M(i18n.ResultBy, r.Invoker, i18n.Raw(r.RequestID))}
 	if r.AuditFailed {
-		b.WriteString("\nWarning: this outcome could not be written to the audit log.")
+		lines = append(lines, i18n.M(i18n.ResultNotAudited))
 	}
-	return b.String()
+	return i18n.Lines(lines...)
 }

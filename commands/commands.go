@@ -1,5 +1,6 @@
 // Package commands parses the chat commands people send to signout-bot:
-// "/signout <user> <reason>", "confirm CODE", "cancel CODE" and "help".
+// "/signout <user> <reason>", "confirm CODE", "cancel CODE" and "help", and
+// their Chinese forms "确认 CODE", "取消 CODE" and "帮助".
 //
 // Text typed on phones arrives with full-width characters, smart quotes,
 // odd spaces and invisible characters; Parse normalises all of that first
@@ -9,8 +10,9 @@
 package commands
 
 import (
-	"fmt"
 	"strconv"
+
+	"github.com/signout-bot/signout-bot/i18n"
 )
 
 // Kind is what a command asks the bot to do. The zero Kind is not valid, so
@@ -97,23 +99,23 @@ const (
 	MaxCodeLen            = 12
 )
 
-// Usage is the help text, short enough for a phone screen.
-const Usage = `/signout <user> <reason>
-  user: DingTalk userId, mobile
-  (13800138000, +86 138 0013 8000)
-  or @name (in DingTalk)
-confirm CODE / cancel CODE
-/signout help
-e.g. /signout alice lost phone`
+// UsageMsg is the help text, short enough for a phone screen.
+var UsageMsg = i18n.M(i18n.CommandUsage)
+
+// Usage is UsageMsg in English, for the callers that don't render
+// messages yet; it goes once they all do.
+var Usage = i18n.For(i18n.EN).Text(UsageMsg)
 
 // SyntaxError reports a command that could not be understood. Problem is a
-// short sentence for the person who typed it; callers show it with Usage.
+// short sentence for the person who typed it; callers show it with UsageMsg.
 type SyntaxError struct {
-	Problem string
+	Problem i18n.Msg
 }
 
-func (e *SyntaxError) Error() string { return e.Problem }
+// Error is the problem in English, for logs.
+func (e *SyntaxError) Error() string { return i18n.For(i18n.EN).Text(e.Problem) }
 
-func syntaxErrorf(format string, args ...any) error {
-	return &SyntaxError{Problem: fmt.Sprintf(format, args...)}
+// syntaxError is a *SyntaxError saying key, with its arguments.
+func syntaxError(key i18n.Key, args ...any) error {
+	return &SyntaxError{Problem: i18n.M(key, args...)}
 }

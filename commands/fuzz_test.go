@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/signout-bot/signout-bot/i18n"
 )
 
 var (
@@ -45,6 +47,7 @@ func FuzzParse(f *testing.F) {
 			checkTargetOwnDigits(t, line, cmd)
 			checkReasonCantMoveTarget(t, line, cmd, opt)
 		}
+		checkChineseForms(t, line, cmd, opt)
 		// Parsing the command as a person would type it gives it back.
 		again, err := Parse(render(cmd), opt)
 		if err != nil || again != cmd {
@@ -63,11 +66,20 @@ func checkInvariants(t *testing.T, line string, cmd Command, err error, opt Opti
 	t.Helper()
 	if err != nil {
 		var se *SyntaxError
-		if !errors.As(err, &se) || se.Problem == "" {
+		if !errors.As(err, &se) || se.Problem.IsZero() {
 			t.Fatalf("Parse(%q) error %#v is not a *SyntaxError with a problem", line, err)
 		}
-		if len(se.Problem) > 300 || !utf8.ValidString(se.Problem) {
+		if p := se.Error(); len(p) > 300 || !utf8.ValidString(p) {
 			t.Fatalf("Parse(%q) problem is too long or not UTF-8: %q", line, se.Problem)
+		}
+		// What the user typed may hold "%!" itself: it is masked.
+		for _, lang := range i18n.Langs {
+			if p := i18n.For(lang).Escaped(se.Problem, maskTyped); strings.Contains(p, "%!") {
+				t.Fatalf("Parse(%q) problem in %s: %q", line, lang, p)
+			}
+		}
+		if zh := i18n.For(i18n.ZH).Text(se.Problem); !strings.ContainsFunc(zh, isHan) {
+			t.Fatalf("Parse(%q) problem is not Chinese: %q", line, zh)
 		}
 		if cmd != (Command{}) {
 			t.Fatalf("Parse(%q) returned %+v with an error", line, cmd)
@@ -128,6 +140,24 @@ func checkSignOut(t *testing.T, line string, cmd Command, opt Options) {
 		t.Fatalf("Parse(%q): reason %q has invalid or invisible characters", line, r)
 	case strings.TrimSpace(r) != r, strings.Contains(r, "  "):
 		t.Fatalf("Parse(%q): reason %q has untidy spaces", line, r)
+	}
+}
+
+// chineseWords are the Chinese forms of the commands that take a code.
+var chineseWords = map[Kind]string{Confirm: "确认", Cancel: "取消"}
+
+// checkChineseForms checks that a confirmation or cancellation typed in
+// Chinese, with the space or without, is the same command.
+func checkChineseForms(t *testing.T, line string, cmd Command, opt Options) {
+	t.Helper()
+	word, ok := chineseWords[cmd.Kind]
+	if !ok {
+		return
+	}
+	for _, typed := range []string{word + " " + cmd.Code, word + cmd.Code, "/signout " + word + cmd.Code} {
+		if got, err := Parse(typed, opt); err != nil || got != cmd {
+			t.Fatalf("Parse(%q) = %+v, but Parse(%q) = %+v, %v", line, cmd, typed, got, err)
+		}
 	}
 }
 

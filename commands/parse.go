@@ -1,14 +1,20 @@
 package commands
 
 import (
+	"fmt"
 	"strconv"
+	"strings"
 	"unicode/utf8"
+
+	"github.com/signout-bot/signout-bot/i18n"
 )
 
 // Parse parses a whole chat message: "/signout alice lost phone",
 // "signout …", "/signout confirm AB12CD", "confirm AB12CD", "cancel AB12CD",
-// "help", "/signout help". An empty message or a bare "/signout" is Help.
-// A message that can't be understood gives a *SyntaxError.
+// "help", "/signout help", and the same in Chinese: "确认 AB12CD",
+// "取消 AB12CD", "帮助", "/signout 帮助". An empty message or a bare
+// "/signout" is Help. A message that can't be understood gives a
+// *SyntaxError.
 func Parse(line string, opt Options) (Command, error) {
 	in, err := normalizeLine(line)
 	if err != nil {
@@ -16,21 +22,20 @@ func Parse(line string, opt Options) (Command, error) {
 	}
 	word, rest := cut(in.text)
 	switch {
-	case word == "", equalFoldASCII(word, "help"):
+	case isHelpWord(word):
 		return Command{Kind: Help}, nil
 	case equalFoldASCII(word, "/signout"), equalFoldASCII(word, "signout"):
 		return parseArgs(in, len(in.text)-len(rest), opt)
-	case equalFoldASCII(word, "confirm"):
-		return parseCode(Confirm, rest)
-	case equalFoldASCII(word, "cancel"):
-		return parseCode(Cancel, rest)
 	}
-	return Command{}, syntaxErrorf("unknown command %s", quoteShort(word, 24))
+	if cmd, ok, err := parseCodeCommand(in.text); ok {
+		return cmd, err
+	}
+	return Command{}, syntaxError(i18n.SyntaxUnknownCommand, quoteShort(word, 24))
 }
 
 // ParseArgs parses the text after the slash command, as Slack delivers it
 // in a slash command's text field: "alice lost phone", "help", "",
-// "confirm AB12CD", "cancel AB12CD".
+// "confirm AB12CD", "cancel AB12CD", "帮助", "确认 AB12CD", "取消 AB12CD".
 func ParseArgs(args string, opt Options) (Command, error) {
 	in, err := normalizeLine(args)
 	if err != nil {
@@ -41,7 +46,7 @@ func ParseArgs(args string, opt Options) (Command, error) {
 
 func normalizeLine(line string) (normalized, error) {
 	if len(line) > MaxLineBytes {
-		return normalized{}, syntaxErrorf("message is too long (%d bytes, at most %d)", len(line), MaxLineBytes)
+		return normalized{}, syntaxError(i18n.SyntaxLineTooLong, len(line), MaxLineBytes)
 	}
 	return normalize(line, true), nil
 }
@@ -49,28 +54,58 @@ func normalizeLine(line string) (normalized, error) {
 // parseArgs parses in.text[start:], the text after the command word.
 func parseArgs(in normalized, start int, opt Options) (Command, error) {
 	s := in.text[start:]
-	word, rest := cut(s)
-	switch {
-	case word == "", equalFoldASCII(word, "help"):
+	if word, _ := cut(s); isHelpWord(word) {
 		return Command{Kind: Help}, nil
-	case equalFoldASCII(word, "confirm"):
-		return parseCode(Confirm, rest)
-	case equalFoldASCII(word, "cancel"):
-		return parseCode(Cancel, rest)
+	}
+	if cmd, ok, err := parseCodeCommand(s); ok {
+		return cmd, err
 	}
 	return parseSignOut(in, start, opt)
 }
 
-func parseCode(kind Kind, s string) (Command, error) {
+func isHelpWord(w string) bool {
+	return w == "" || equalFoldASCII(w, "help") || w == "帮助"
+}
+
+// codeWords are the commands that take a code, in English and Chinese.
+// Chinese input methods often leave out the space before Latin text, so
+// the Chinese words may be followed by the code directly: "确认AB12CD".
+// That can't be meant otherwise: no other command starts with a Han
+// character, and a userId has none.
+var codeWords = []struct {
+	word  string
+	kind  Kind
+	glued bool // the code may follow without a space
+}{{"confirm", Confirm, false}, {"cancel", Cancel, false}, {"确认", Confirm, true}, {"取消", Cancel, true}}
+
+// parseCodeCommand parses s as a command that takes a code, if it starts
+// with one's word.
+func parseCodeCommand(s string) (cmd Command, ok bool, err error) {
+	word, rest := cut(s)
+	for _, w := range codeWords {
+		if equalFoldASCII(word, w.word) { // exact for the Chinese words
+			cmd, err := parseCode(w.kind, w.word, rest)
+			return cmd, true, err
+		}
+		if code, found := strings.CutPrefix(s, w.word); w.glued && found && code != "" && isASCIIAlnum(code[0]) {
+			cmd, err := parseCode(w.kind, w.word, code)
+			return cmd, true, err
+		}
+	}
+	return Command{}, false, nil
+}
+
+// parseCode parses s, the text after the command word, as the code alone.
+func parseCode(kind Kind, word, s string) (Command, error) {
 	code, extra := cut(s)
 	if code == "" {
-		return Command{}, syntaxErrorf("missing code: send \"%s CODE\" with the code from the prompt", kind)
+		return Command{}, syntaxError(i18n.SyntaxMissingCode, i18n.Raw(word))
 	}
 	if !validCode(code) {
-		return Command{}, syntaxErrorf("invalid code %s: a code is %d to %d letters or digits", quoteShort(code, 16), MinCodeLen, MaxCodeLen)
+		return Command{}, syntaxError(i18n.SyntaxInvalidCode, quoteShort(code, 16), MinCodeLen, MaxCodeLen)
 	}
 	if extra != "" {
-		return Command{}, syntaxErrorf("unexpected %s after the code: send just \"%s CODE\"", quoteShort(extra, 16), kind)
+		return Command{}, syntaxError(i18n.SyntaxAfterCode, quoteShort(extra, 16), i18n.Raw(word))
 	}
 	return Command{Kind: kind, Code: upperASCII(code)}, nil
 }
@@ -98,7 +133,7 @@ func parseSignOut(in normalized, start int, opt Options) (Command, error) {
 		end-- // the space before the reason
 	}
 	if r, ok := in.removedIn(start, end); ok {
-		return Command{}, syntaxErrorf("the user %s contains an invisible character (%U): type it again", quoteShort(target.Input, 32), r)
+		return Command{}, syntaxError(i18n.SyntaxInvisible, quoteShort(target.Input, 32), i18n.Raw(fmt.Sprintf("%U", r)))
 	}
 	reason := cleanReason(rest)
 	maxRunes := opt.MaxReasonRunes
@@ -107,16 +142,17 @@ func parseSignOut(in normalized, start int, opt Options) (Command, error) {
 	}
 	switch n := utf8.RuneCountInString(reason); {
 	case n == 0 && opt.ReasonRequired:
-		return Command{}, syntaxErrorf("missing reason: say why, e.g. /signout %s lost phone", target.Input)
+		return Command{}, syntaxError(i18n.SyntaxMissingReason, target.Input)
 	case n > maxRunes:
-		return Command{}, syntaxErrorf("reason is too long (%d characters, at most %d)", n, maxRunes)
+		return Command{}, syntaxError(i18n.SyntaxReasonTooLong, n, maxRunes)
 	}
 	return Command{Kind: SignOut, Target: target, Reason: reason}, nil
 }
 
-// quoteShort quotes s for an error message, escaping anything unprintable
-// and cutting it to max runes so a hostile word can't flood the reply.
-func quoteShort(s string, max int) string {
+// quoteShort quotes s for a problem, escaping anything unprintable (as a
+// Go string literal does) and cutting it to max runes so a hostile word
+// can't flood the reply. The quotes are the language's: "x" or “x”.
+func quoteShort(s string, max int) i18n.Msg {
 	if utf8.RuneCountInString(s) > max {
 		n := 0
 		for i := range s {
@@ -127,7 +163,8 @@ func quoteShort(s string, max int) string {
 			n++
 		}
 	}
-	return strconv.Quote(s)
+	q := strconv.Quote(s)
+	return i18n.M(i18n.SyntaxQuoted, q[1:len(q)-1])
 }
 
 func isASCIIAlnum(c byte) bool {

@@ -219,9 +219,9 @@ var parseCases = []parseCase{
 	{name: "reason optional", line: "/signout alice", want: userID("alice", "")},
 	{name: "reason of 300", line: "/signout alice " + strings.Repeat("丢", 300), opt: required, want: userID("alice", strings.Repeat("丢", 300))},
 	{name: "reason of 301", line: "/signout alice " + strings.Repeat("丢", 301), opt: required, wantErr: "reason is too long (301 characters, at most 300)"},
-	{name: "reason of 10 kB", line: "/signout alice " + strings.Repeat("x", 10240), opt: required, wantErr: "reason is too long (10240 characters, at most 300)"},
+	{name: "reason of 10 kB", line: "/signout alice " + strings.Repeat("x", 10240), opt: required, wantErr: "reason is too long (10,240 characters, at most 300)"},
 	{name: "custom cap", line: "/signout alice lost my phone", opt: Options{MaxReasonRunes: 7}, wantErr: "reason is too long (13 characters, at most 7)"},
-	{name: "message over 16 KiB", line: "/signout alice " + strings.Repeat("x", MaxLineBytes), opt: required, wantErr: "message is too long (16399 bytes, at most 16384)"},
+	{name: "message over 16 KiB", line: "/signout alice " + strings.Repeat("x", MaxLineBytes), opt: required, wantErr: "message is too long (16,399 bytes, at most 16,384)"},
 
 	// Confirm and cancel.
 	{name: "confirm", line: "confirm AB12CD", want: Command{Kind: Confirm, Code: "AB12CD"}},
@@ -238,6 +238,37 @@ var parseCases = []parseCase{
 	{name: "confirm without code", line: "confirm", wantErr: `missing code: send "confirm CODE" with the code from the prompt`},
 	{name: "slash cancel without code", line: "/signout cancel", wantErr: `missing code: send "cancel CODE" with the code from the prompt`},
 	{name: "text after code", line: "confirm AB12CD now", wantErr: `unexpected "now" after the code: send just "confirm CODE"`},
+
+	// Chinese commands. A userId has no Han characters, so "确认AB12CD" (as
+	// Chinese input methods leave out the space) can only be a confirmation;
+	// in quotes a word is a target, never a command.
+	{name: "帮助", line: "帮助", want: help},
+	{name: "slash 帮助", line: "/signout 帮助", want: help},
+	{name: "帮助 with words", line: "signout 帮助 一下", want: help},
+	{name: "full-width slash 帮助", line: "／ｓｉｇｎｏｕｔ　帮助", want: help},
+	{name: "帮助 glued is no help", line: "帮助我", wantErr: `unknown command "帮助我"`},
+	{name: "确认", line: "确认 AB12CD", want: Command{Kind: Confirm, Code: "AB12CD"}},
+	{name: "取消", line: "取消 x1y2", want: Command{Kind: Cancel, Code: "X1Y2"}},
+	{name: "确认 full-width", line: "确认　ａｂ１２ｃｄ", want: Command{Kind: Confirm, Code: "AB12CD"}},
+	{name: "确认 NBSP", line: "确认\u00a0AB12CD", want: Command{Kind: Confirm, Code: "AB12CD"}},
+	{name: "确认 glued", line: "确认AB12CD", want: Command{Kind: Confirm, Code: "AB12CD"}},
+	{name: "取消 glued lower case", line: "取消ab12cd", want: Command{Kind: Cancel, Code: "AB12CD"}},
+	{name: "确认 glued full-width", line: "确认ＡＢ１２ＣＤ", want: Command{Kind: Confirm, Code: "AB12CD"}},
+	{name: "slash 确认", line: "/signout 确认 AB12CD", want: Command{Kind: Confirm, Code: "AB12CD"}},
+	{name: "signout 取消 glued", line: "signout 取消X1Y2", want: Command{Kind: Cancel, Code: "X1Y2"}},
+	{name: "确认 without code", line: "确认", wantErr: `missing code: send "确认 CODE" with the code from the prompt`},
+	{name: "slash 取消 without code", line: "/signout 取消", wantErr: `missing code: send "取消 CODE" with the code from the prompt`},
+	{name: "确认 glued short code", line: "确认AB1", wantErr: `invalid code "AB1": a code is 4 to 12 letters or digits`},
+	{name: "确认 Chinese code", line: "确认 确认确认", wantErr: `invalid code "确认确认": a code is 4 to 12 letters or digits`},
+	{name: "确认 glued then text", line: "确认AB12CD 现在", wantErr: `unexpected "现在" after the code: send just "确认 CODE"`},
+	{name: "确认 glued to Han", line: "确认一下", wantErr: `unknown command "确认一下"`},
+	{name: "确认 glued to a dash", line: "确认-AB12", wantErr: `unknown command "确认-AB12"`},
+	{name: "English glued is unknown", line: "confirmAB12CD", wantErr: `unknown command "confirmAB12CD"`},
+	{name: "确认 word as target", line: "/signout 确认一下 x", opt: required, wantErr: `"确认一下" is not a userId: @mention the person in DingTalk, or give their userId or mobile number`},
+	{name: "quoted 确认 is a target", line: `/signout "确认" AB12CD`, opt: required, wantErr: `"确认" is not a userId: @mention the person in DingTalk, or give their userId or mobile number`},
+	{name: "quoted 帮助 is a target", line: "/signout 「帮助」 x", opt: required, wantErr: `"帮助" is not a userId: @mention the person in DingTalk, or give their userId or mobile number`},
+	{name: "mention named 确认", line: "/signout @确认\u2005 x", opt: required, want: mention("@确认", "x")},
+	{name: "Han inside userId", line: "/signout alice确认 x", opt: required, wantErr: `"alice确认" is not a userId: @mention the person in DingTalk, or give their userId or mobile number`},
 
 	// Unknown commands.
 	{name: "unknown", line: "hello", wantErr: `unknown command "hello"`},
@@ -265,8 +296,8 @@ func checkResult(t *testing.T, got Command, err error, want Command, wantErr str
 		if !errors.As(err, &se) {
 			t.Fatalf("got %+v, %v; want *SyntaxError %q", got, err, wantErr)
 		}
-		if se.Problem != wantErr || err.Error() != wantErr {
-			t.Fatalf("problem:\n got %q\nwant %q", se.Problem, wantErr)
+		if err.Error() != wantErr {
+			t.Fatalf("problem:\n got %q\nwant %q", err.Error(), wantErr)
 		}
 		if got != (Command{}) {
 			t.Errorf("got %+v with the error; want a zero Command", got)
@@ -281,27 +312,32 @@ func checkResult(t *testing.T, got Command, err error, want Command, wantErr str
 	}
 }
 
+// parseArgsCases drive TestParseArgs, with Options required.
+var parseArgsCases = []struct {
+	args    string
+	want    Command
+	wantErr string
+}{
+	{args: "", want: help},
+	{args: "  ", want: help},
+	{args: "help", want: help},
+	{args: "帮助", want: help},
+	{args: "alice lost phone", want: userID("alice", "lost phone")},
+	{args: "+86 138 0013 8000 lost phone", want: mobile("13800138000", "+86 138 0013 8000", "lost phone")},
+	{args: "<tel:+8613800138000|+86 138 0013 8000> lost", want: mobile("13800138000", "+86 138 0013 8000", "lost")},
+	{args: "confirm ab12", want: Command{Kind: Confirm, Code: "AB12"}},
+	{args: "cancel X1Y2Z3", want: Command{Kind: Cancel, Code: "X1Y2Z3"}},
+	{args: "确认 ab12", want: Command{Kind: Confirm, Code: "AB12"}},
+	{args: "取消X1Y2Z3", want: Command{Kind: Cancel, Code: "X1Y2Z3"}},
+	{args: "confirm", wantErr: `missing code: send "confirm CODE" with the code from the prompt`},
+	{args: "<@U456|bob> lost laptop", wantErr: "Slack users can't be signed out: " + giveID},
+	{args: "\u202ealice lost", wantErr: `the user "alice" contains an invisible character (U+202E): type it again`},
+	{args: "alice", wantErr: "missing reason: say why, e.g. /signout alice lost phone"},
+	{args: strings.Repeat("a", MaxLineBytes+1), wantErr: "message is too long (16,385 bytes, at most 16,384)"},
+}
+
 func TestParseArgs(t *testing.T) {
-	tests := []struct {
-		args    string
-		want    Command
-		wantErr string
-	}{
-		{args: "", want: help},
-		{args: "  ", want: help},
-		{args: "help", want: help},
-		{args: "alice lost phone", want: userID("alice", "lost phone")},
-		{args: "+86 138 0013 8000 lost phone", want: mobile("13800138000", "+86 138 0013 8000", "lost phone")},
-		{args: "<tel:+8613800138000|+86 138 0013 8000> lost", want: mobile("13800138000", "+86 138 0013 8000", "lost")},
-		{args: "confirm ab12", want: Command{Kind: Confirm, Code: "AB12"}},
-		{args: "cancel X1Y2Z3", want: Command{Kind: Cancel, Code: "X1Y2Z3"}},
-		{args: "confirm", wantErr: `missing code: send "confirm CODE" with the code from the prompt`},
-		{args: "<@U456|bob> lost laptop", wantErr: "Slack users can't be signed out: " + giveID},
-		{args: "\u202ealice lost", wantErr: `the user "alice" contains an invisible character (U+202E): type it again`},
-		{args: "alice", wantErr: "missing reason: say why, e.g. /signout alice lost phone"},
-		{args: strings.Repeat("a", MaxLineBytes+1), wantErr: "message is too long (16385 bytes, at most 16384)"},
-	}
-	for _, tc := range tests {
+	for _, tc := range parseArgsCases {
 		t.Run(tc.args, func(t *testing.T) {
 			got, err := ParseArgs(tc.args, required)
 			checkResult(t, got, err, tc.want, tc.wantErr)

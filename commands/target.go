@@ -1,14 +1,15 @@
 package commands
 
 import (
-	"fmt"
-	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/signout-bot/signout-bot/i18n"
 )
 
-const giveIDOrMobile = "give the person's DingTalk userId or mobile number"
+// giveIDOrMobile is the advice that ends a problem with the target.
+var giveIDOrMobile = i18n.M(i18n.SyntaxGiveIDOrMobile)
 
 // parseTarget reads the target at the start of in.text[start:], which is
 // not empty, and returns it with the text after it. Quotes around the
@@ -79,7 +80,7 @@ func parseQuotedTarget(in normalized, start int) (t Target, rest string, quoted 
 func parseQuotedText(in normalized, start int) (Target, error) {
 	s := in.text[start:]
 	if s == "" {
-		return Target{}, syntaxErrorf("nothing between the quotes: %s", giveIDOrMobile)
+		return Target{}, syntaxError(i18n.SyntaxEmptyQuotes, giveIDOrMobile)
 	}
 	if strings.Contains(s, " ") && isSpacedPhone(s) {
 		return wholePhone(s)
@@ -89,7 +90,7 @@ func parseQuotedText(in normalized, start int) (Target, error) {
 		return Target{}, err
 	}
 	if rest != "" {
-		return Target{}, syntaxErrorf("%s is more than one user: put only the user in quotes, and the reason after them", quoteShort(s, 32))
+		return Target{}, syntaxError(i18n.SyntaxQuotedMany, quoteShort(s, 32))
 	}
 	return t, nil
 }
@@ -109,10 +110,10 @@ func parseMention(s string, end int, marked bool) (Target, string, error) {
 		}
 	}
 	if word == "@" {
-		return Target{}, "", syntaxErrorf(`empty mention: write "@" and the name with no space between`)
+		return Target{}, "", syntaxError(i18n.SyntaxEmptyMention)
 	}
 	if n := utf8.RuneCountInString(word) - 1; n > MaxMentionRunes {
-		return Target{}, "", syntaxErrorf("mention is too long (%d characters, at most %d)", n, MaxMentionRunes)
+		return Target{}, "", syntaxError(i18n.SyntaxMentionTooLong, n, MaxMentionRunes)
 	}
 	return Target{Kind: Mention, Value: word, Input: word}, rest, nil
 }
@@ -124,22 +125,22 @@ func parseMention(s string, end int, marked bool) (Target, string, error) {
 func parseSlackLink(s string) (Target, string, error) {
 	end := strings.IndexByte(s, '>')
 	if end < 0 {
-		return Target{}, "", syntaxErrorf(`unclosed "<" in the user: %s`, giveIDOrMobile)
+		return Target{}, "", syntaxError(i18n.SyntaxUnclosedLink, giveIDOrMobile)
 	}
 	link, label, _ := strings.Cut(s[1:end], "|")
 	rest := strings.TrimSpace(s[end+1:])
 	switch {
 	case strings.HasPrefix(link, "@"):
-		return Target{}, "", syntaxErrorf("Slack users can't be signed out: %s", giveIDOrMobile)
+		return Target{}, "", syntaxError(i18n.SyntaxSlackUser, giveIDOrMobile)
 	case strings.HasPrefix(link, "!"), strings.HasPrefix(link, "#"):
-		return Target{}, "", syntaxErrorf("a channel or group is not a person: %s", giveIDOrMobile)
+		return Target{}, "", syntaxError(i18n.SyntaxChannel, giveIDOrMobile)
 	case hasPrefixFoldASCII(link, "tel:"):
 		t, err := parseTel(link[len("tel:"):], label)
 		return t, rest, err
 	case hasPrefixFoldASCII(link, "mailto:"):
-		return Target{}, "", syntaxErrorf("email addresses can't be used: %s", giveIDOrMobile)
+		return Target{}, "", syntaxError(i18n.SyntaxEmailLink, giveIDOrMobile)
 	}
-	return Target{}, "", syntaxErrorf("links can't be used as the user: %s", giveIDOrMobile)
+	return Target{}, "", syntaxError(i18n.SyntaxLink, giveIDOrMobile)
 }
 
 // parseTel reads the number in a Slack tel: link. Input is the link's label
@@ -147,7 +148,7 @@ func parseSlackLink(s string) (Target, string, error) {
 func parseTel(number, label string) (Target, error) {
 	number = strings.ReplaceAll(number, " ", "")
 	if !isPhoneWord(number) {
-		return Target{}, syntaxErrorf("%s is not a phone number: %s", quoteShort(number, 24), giveIDOrMobile)
+		return Target{}, syntaxError(i18n.SyntaxNotPhone, quoteShort(number, 24), giveIDOrMobile)
 	}
 	t, err := wholePhone(number)
 	if err != nil {
@@ -200,12 +201,12 @@ func parsePhone(first, rest string) (Target, string, error) {
 	value, problem := phoneNumberValue(plus, digits)
 	next, _ := cut(after)
 	switch {
-	case problem == "":
+	case problem.IsZero():
 		return typedPhone(Target{Kind: Mobile, Value: value, Input: lead}, after, plus, digits)
 	case isDigitGroup(next):
 		// Written with spaces, or a numeric userId followed by digits.
 	case lead != first || strings.ContainsAny(first, "+()"):
-		return Target{}, "", syntaxErrorf("phone number %s %s", quoteShort(lead, 32), problem)
+		return Target{}, "", syntaxError(i18n.SyntaxPhone, quoteShort(lead, 32), problem)
 	default:
 		return userIDTarget(first, rest)
 	}
@@ -222,12 +223,12 @@ func typedPhone(t Target, after string, plus bool, digits string) (Target, strin
 	if !isDigitGroup(next) {
 		return t, after, nil
 	}
-	fixed := !plus || phoneMaxDigits(plus, digits) < 15
+	fixed := !plus || phoneMaxDigits(plus, digits) < maxE164Digits
 	switch {
 	case strings.Contains(t.Input, " "):
-		return Target{}, "", unclearEnd(t.Input, after, "write the number without spaces, like "+phoneExample(plus, digits))
+		return Target{}, "", unclearEnd(t.Input, after, noSpaces(plus, digits))
 	case !fixed:
-		return Target{}, "", unclearEnd(t.Input, after, "start the reason with a word, not a number")
+		return Target{}, "", unclearEnd(t.Input, after, i18n.M(i18n.SyntaxAdviceReasonByWord))
 	}
 	return t, after, nil
 }
@@ -239,10 +240,10 @@ func typedPhone(t Target, after string, plus bool, digits string) (Target, strin
 func parseSpacedInternational(lead, after, digits string) (Target, string, error) {
 	if digits != "" && digits[0] == '0' {
 		_, problem := internationalValue(digits)
-		return Target{}, "", syntaxErrorf("phone number %s %s", quoteShort(lead, 32), problem)
+		return Target{}, "", syntaxError(i18n.SyntaxPhone, quoteShort(lead, 32), problem)
 	}
 	input := lead
-	if n := phoneMaxDigits(true, digits); n < 15 {
+	if n := phoneMaxDigits(true, digits); n < maxE164Digits {
 		for len(digits) < n {
 			next, more := cut(after)
 			if !isDigitGroup(next) {
@@ -254,7 +255,7 @@ func parseSpacedInternational(lead, after, digits string) (Target, string, error
 	} else {
 		next, more := cut(after)
 		if then, _ := cut(more); len(digits) == 0 || len(digits) > 3 || isDigitGroup(then) {
-			return Target{}, "", unclearEnd(lead, after, "write the number without spaces, like "+phoneExample(true, digits))
+			return Target{}, "", unclearEnd(lead, after, noSpaces(true, digits))
 		}
 		_, d, err := phoneDigits(next)
 		if err != nil {
@@ -263,8 +264,8 @@ func parseSpacedInternational(lead, after, digits string) (Target, string, error
 		digits, input, after = digits+d, input+" "+next, more
 	}
 	value, problem := phoneNumberValue(true, digits)
-	if problem != "" {
-		return Target{}, "", syntaxErrorf("phone number %s %s", quoteShort(input, 32), problem)
+	if !problem.IsZero() {
+		return Target{}, "", syntaxError(i18n.SyntaxPhone, quoteShort(input, 32), problem)
 	}
 	return typedPhone(Target{Kind: Mobile, Value: value, Input: input}, after, true, digits)
 }
@@ -281,12 +282,11 @@ func parseSpacedMainland(first, rest, digits string) (Target, string, error) {
 		return typedPhone(Target{Kind: Mobile, Value: first + g2 + g3, Input: input}, after, false, first+g2+g3)
 	}
 	if couldStartMobile(digits) {
-		return Target{}, "", syntaxErrorf("can't tell if %s is one mobile number: write it without spaces, like 13800138000, or start the reason with a word",
-			quoteShort(first+" "+digitRun(rest), 32))
+		return Target{}, "", syntaxError(i18n.SyntaxPhoneUnclear, quoteShort(first+" "+digitRun(rest), 32))
 	}
 	if strings.ContainsAny(first, "()") {
 		_, problem := phoneNumberValue(false, digits)
-		return Target{}, "", syntaxErrorf("phone number %s %s", quoteShort(first, 32), problem)
+		return Target{}, "", syntaxError(i18n.SyntaxPhone, quoteShort(first, 32), problem)
 	}
 	return userIDTarget(first, rest)
 }
@@ -294,11 +294,11 @@ func parseSpacedMainland(first, rest, digits string) (Target, string, error) {
 // unclearEnd is the error for a number whose end can't be told from the
 // reason's start: number is followed by the digit groups at the start of
 // after.
-func unclearEnd(number, after, advice string) error {
+func unclearEnd(number, after string, advice i18n.Msg) error {
 	if run := digitRun(after); run != "" {
 		number += " " + run
 	}
-	return syntaxErrorf("can't tell where the phone number %s ends and the reason begins: %s", quoteShort(number, 32), advice)
+	return syntaxError(i18n.SyntaxPhoneUnclearEnd, quoteShort(number, 32), advice)
 }
 
 // digitRun is the digit groups at the start of s.
@@ -313,15 +313,17 @@ func digitRun(s string) string {
 	}
 }
 
-// phoneExample is a number written in one word, of the same kind as digits.
-func phoneExample(plus bool, digits string) string {
+// noSpaces is the advice to write the number in one word, with an example
+// of the same kind as digits.
+func noSpaces(plus bool, digits string) i18n.Msg {
+	example := "+442079460958"
 	switch {
 	case !plus:
-		return "13800138000"
+		example = "13800138000"
 	case strings.HasPrefix(digits, "86"):
-		return "+8613800138000"
+		example = "+8613800138000"
 	}
-	return "+442079460958"
+	return i18n.M(i18n.SyntaxAdviceNoSpaces, i18n.Raw(example))
 }
 
 // couldStartMobile reports whether digits, without "+", are the start of
@@ -365,15 +367,15 @@ func isSpacedPhone(s string) bool {
 // Slack tel: link), so its digit groups are joined whatever their sizes.
 func wholePhone(s string) (Target, error) {
 	if !isSpacedPhone(s) {
-		return Target{}, syntaxErrorf("%s is not a phone number: %s", quoteShort(s, 24), giveIDOrMobile)
+		return Target{}, syntaxError(i18n.SyntaxNotPhone, quoteShort(s, 24), giveIDOrMobile)
 	}
 	plus, digits, err := phoneDigits(strings.ReplaceAll(s, " ", ""))
 	if err != nil {
 		return Target{}, err
 	}
 	value, problem := phoneNumberValue(plus, digits)
-	if problem != "" {
-		return Target{}, syntaxErrorf("phone number %s %s", quoteShort(s, 32), problem)
+	if !problem.IsZero() {
+		return Target{}, syntaxError(i18n.SyntaxPhone, quoteShort(s, 32), problem)
 	}
 	return Target{Kind: Mobile, Value: value, Input: s}, nil
 }
@@ -399,7 +401,7 @@ func phoneDigits(word string) (plus bool, digits string, err error) {
 			b.WriteByte(c)
 		case c == '+':
 			if plus || strings.Trim(word[:i], "(") != "" {
-				return false, "", syntaxErrorf(`misplaced "+" in phone number %s`, quoteShort(word, 32))
+				return false, "", syntaxError(i18n.SyntaxPlusMisplaced, quoteShort(word, 32))
 			}
 			plus = true
 		}
@@ -436,7 +438,7 @@ func phoneMaxDigits(plus bool, digits string) int {
 		if n := fixedPlanDigits(digits); n > 0 {
 			return n
 		}
-		return 15 // E.164
+		return maxE164Digits
 	}
 	switch {
 	case strings.HasPrefix(digits, "0086"):
@@ -450,7 +452,7 @@ func phoneMaxDigits(plus bool, digits string) int {
 }
 
 // phoneNumberValue returns the normalised number, or what is wrong with it.
-func phoneNumberValue(plus bool, digits string) (value, problem string) {
+func phoneNumberValue(plus bool, digits string) (value string, problem i18n.Msg) {
 	national := digits
 	switch {
 	case plus && strings.HasPrefix(digits, "86"):
@@ -465,39 +467,47 @@ func phoneNumberValue(plus bool, digits string) (value, problem string) {
 	prefixed := national != digits
 	switch {
 	case isMainlandMobile(national):
-		return national, ""
+		return national, i18n.Msg{}
 	case !prefixed && !strings.HasPrefix(digits, "1"):
-		return "", "is not a mainland China mobile number: add + and the country code for other countries"
+		return "", i18n.M(i18n.PhoneNotMainland)
 	case prefixed && len(national) != 11:
-		return "", "has " + digitCount(len(national)) + " after the 86, a mainland China mobile number has 11"
+		return "", i18n.M(i18n.PhoneAfter86, digitCount(len(national)))
 	case len(national) != 11:
-		return "", "has " + digitCount(len(national)) + ", a mainland China mobile number has 11"
+		return "", i18n.M(i18n.PhoneMainlandLength, digitCount(len(national)))
 	}
-	return "", "is not a mainland China mobile number (those start with 13 to 19)"
+	return "", i18n.M(i18n.PhoneMainlandPrefix)
 }
 
-func internationalValue(digits string) (value, problem string) {
+func internationalValue(digits string) (value string, problem i18n.Msg) {
 	n := len(digits)
 	switch fixed := fixedPlanDigits(digits); {
 	case n == 0:
-		return "", "has no digits"
+		return "", i18n.M(i18n.PhoneNoDigits)
 	case digits[0] == '0':
-		return "", "is not valid: a country code never starts with 0"
+		return "", i18n.M(i18n.PhoneCountryZero)
 	case fixed > 0 && n != fixed:
-		return "", fmt.Sprintf("has %s, numbers in that country have %d (with the country code)", digitCount(n), fixed)
-	case n < 7:
-		return "", "is too short (" + digitCount(n) + ")"
-	case n > 15:
-		return "", fmt.Sprintf("is too long (%d digits, at most 15)", n)
+		return "", i18n.M(i18n.PhonePlanLength, digitCount(n), fixed)
+	case n < minE164Digits:
+		return "", i18n.M(i18n.PhoneTooShort, digitCount(n))
+	case n > maxE164Digits:
+		return "", i18n.M(i18n.PhoneTooLong, n, maxE164Digits)
 	}
-	return "+" + digits, ""
+	return "+" + digits, i18n.Msg{}
 }
 
-func digitCount(n int) string {
+// Lengths of an international number, country code included: E.164 allows
+// at most 15 digits; fewer than 7 is no country's mobile number.
+const (
+	minE164Digits = 7
+	maxE164Digits = 15
+)
+
+// digitCount is "1 digit", "11 digits".
+func digitCount(n int) i18n.Msg {
 	if n == 1 {
-		return "1 digit"
+		return i18n.M(i18n.PhoneDigitsOne)
 	}
-	return strconv.Itoa(n) + " digits"
+	return i18n.M(i18n.PhoneDigits, n)
 }
 
 func isMainlandMobile(d string) bool {
@@ -525,7 +535,7 @@ func isDigitGroup(w string) bool {
 // checkUserID says what is wrong with w as a DingTalk userId, if anything.
 func checkUserID(w string) error {
 	if strings.HasPrefix(w, "$:") {
-		return syntaxErrorf("%s is an encrypted DingTalk id, not a userId: %s", quoteShort(w, 24), giveIDOrMobile)
+		return syntaxError(i18n.SyntaxEncryptedID, quoteShort(w, 24), giveIDOrMobile)
 	}
 	for _, r := range w {
 		if r < utf8.RuneSelf && (isASCIIAlnum(byte(r)) || r == '_' || r == '.' || r == '-') {
@@ -533,14 +543,14 @@ func checkUserID(w string) error {
 		}
 		switch {
 		case r == '@':
-			return syntaxErrorf("%s looks like an email address: %s", quoteShort(w, 32), giveIDOrMobile)
+			return syntaxError(i18n.SyntaxEmailUser, quoteShort(w, 32), giveIDOrMobile)
 		case r >= utf8.RuneSelf && unicode.IsLetter(r):
-			return syntaxErrorf("%s is not a userId: @mention the person in DingTalk, or give their userId or mobile number", quoteShort(w, 32))
+			return syntaxError(i18n.SyntaxNotUserID, quoteShort(w, 32))
 		}
-		return syntaxErrorf(`user %s contains %s: a DingTalk userId has only letters, digits, "_", "." and "-"`, quoteShort(w, 32), quoteShort(string(r), 1))
+		return syntaxError(i18n.SyntaxUserIDChar, quoteShort(w, 32), quoteShort(string(r), 1))
 	}
 	if len(w) > MaxUserIDLen {
-		return syntaxErrorf("user ID is too long (%d characters, at most %d)", len(w), MaxUserIDLen)
+		return syntaxError(i18n.SyntaxUserIDTooLong, len(w), MaxUserIDLen)
 	}
 	return nil
 }

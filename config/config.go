@@ -21,9 +21,17 @@ type Config struct {
 	HTTP     HTTPConfig     `yaml:"http"`
 	Log      LogConfig      `yaml:"log"`
 	State    StateConfig    `yaml:"state"`
+	Language LanguageConfig `yaml:"language"`
 	// Instance names this replica in logs and audit records; default the
 	// host name.
 	Instance string `yaml:"instance"`
+}
+
+// LanguageConfig is what the bot writes on each platform: en or zh_CN.
+// The console follows Slack's.
+type LanguageConfig struct {
+	Slack    string `yaml:"slack"`
+	DingTalk string `yaml:"dingtalk"`
 }
 
 // StateConfig is where requests waiting for confirmation live.
@@ -136,14 +144,16 @@ type LogConfig struct {
 
 // Defaults.
 const (
-	DefaultSlackAPIURL    = "https://slack.com/api/"
-	DefaultDingTalkAPI    = "https://api.dingtalk.com"
-	DefaultDingTalkOAPI   = "https://oapi.dingtalk.com"
-	DefaultConfirmTTL     = 2 * time.Minute
-	DefaultAuditFile      = "audit.jsonl"
-	DefaultHTTPListen     = "127.0.0.1:9090"
-	DefaultMaxReasonRunes = 300
-	DefaultKeyPrefix      = "signout-bot:"
+	DefaultSlackAPIURL      = "https://slack.com/api/"
+	DefaultDingTalkAPI      = "https://api.dingtalk.com"
+	DefaultDingTalkOAPI     = "https://oapi.dingtalk.com"
+	DefaultConfirmTTL       = 2 * time.Minute
+	DefaultAuditFile        = "audit.jsonl"
+	DefaultHTTPListen       = "127.0.0.1:9090"
+	DefaultMaxReasonRunes   = 300
+	DefaultKeyPrefix        = "signout-bot:"
+	DefaultSlackLanguage    = "en"
+	DefaultDingTalkLanguage = "zh_CN"
 	// DefaultInstance names a replica whose host has no name.
 	DefaultInstance = "signout-bot"
 )
@@ -184,6 +194,12 @@ func (c *Config) applyDefaults() {
 	}
 	if c.Log.Format == "" {
 		c.Log.Format = "text"
+	}
+	if c.Language.Slack == "" {
+		c.Language.Slack = DefaultSlackLanguage
+	}
+	if c.Language.DingTalk == "" {
+		c.Language.DingTalk = DefaultDingTalkLanguage
 	}
 	if c.State.KeyPrefix == "" {
 		c.State.KeyPrefix = DefaultKeyPrefix

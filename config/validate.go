@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/signout-bot/signout-bot/i18n"
 )
 
 var (
@@ -109,6 +111,11 @@ func (c *Config) validate(missing map[string]envRef, bad map[string]bool) Proble
 		}
 	}
 	c.validateState(v)
+	for _, l := range []struct{ key, lang string }{{"language.slack", c.Language.Slack}, {"language.dingtalk", c.Language.DingTalk}} {
+		if _, err := i18n.ParseLang(l.lang); err != nil {
+			v.add(l.key, "must be en or zh_CN, got %q", l.lang)
+		}
+	}
 	if !instanceName.MatchString(c.Instance) {
 		v.add("instance", "must be 1 to 64 letters, digits, '.', '_', ':' or '-', got %q", c.Instance)
 	}

@@ -9,6 +9,7 @@
 package console
 
 import (
+	"cmp"
 	"context"
 	"io"
 	"os"
@@ -18,7 +19,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/signout-bot/signout-bot/bot"
-	"github.com/signout-bot/signout-bot/commands"
+	"github.com/signout-bot/signout-bot/i18n"
 )
 
 // Handler is the part of the engine the console needs.
@@ -37,6 +38,7 @@ type Console struct {
 	in    lineReader
 	out   *output
 	now   func() time.Time
+	lang  *i18n.Printer
 	style style
 	// restore puts the terminal back as it was; nil for piped input.
 	restore func()
@@ -47,11 +49,11 @@ type lineReader interface {
 	ReadLine() (line string, tooLong bool, err error)
 }
 
-// New returns a console on in and out. When both are the same terminal
-// (os.Stdin and os.Stdout on a tty) it edits lines in raw mode; otherwise
-// it reads plain lines.
-func New(in io.Reader, out io.Writer) *Console {
-	c := &Console{now: time.Now, style: plainStyle}
+// New returns a console on in and out, speaking lang (zero: English).
+// When both are the same terminal (os.Stdin and os.Stdout on a tty) it
+// edits lines in raw mode; otherwise it reads plain lines.
+func New(in io.Reader, out io.Writer, lang i18n.Lang) *Console {
+	c := &Console{now: time.Now, style: plainStyle, lang: i18n.For(cmp.Or(lang, i18n.EN))}
 	if t, restore, ok := openTerminal(in, out); ok {
 		c.in, c.out, c.restore = t, &output{w: t}, restore
 		c.style = styleFor(out)
@@ -103,11 +105,11 @@ func (c *Console) Run(ctx context.Context, h Handler, banner string) error {
 // handle answers the console's own words and passes the rest on.
 func (c *Console) handle(ctx context.Context, h Handler, line string) {
 	switch strings.ToLower(strings.TrimSpace(line)) {
-	case "help", "/help", "?", "h":
-		c.out.println(consoleHelp)
+	case "help", "/help", "?", "h", "帮助":
+		c.out.println(c.say(i18n.ConsoleHelp))
 		return
 	case "exit", "quit", "/exit", "/quit":
-		c.out.println("- End the console with Ctrl-D.")
+		c.out.println(c.say(i18n.ConsoleEndHint))
 		return
 	}
 	h.Handle(ctx, bot.Message{Platform: bot.Console, Invoker: bot.ConsoleUser, Conversation: "console", Direct: true,
@@ -117,18 +119,14 @@ func (c *Console) handle(ctx context.Context, h Handler, line string) {
 // Reply implements bot.Replier: there is one console, this one.
 func (c *Console) Reply(bot.Address) (bot.Conversation, error) { return c, nil }
 
-// consoleHelp is the usage as it applies here: no @mentions, no buttons.
-const consoleHelp = `/signout <user> <reason>   ask to sign <user> (a DingTalk userId or mobile number) out of every device
-confirm CODE               go ahead with the request that showed CODE
-cancel CODE                drop it
-help, ?                    this text
-Up/Down recall earlier lines; Ctrl-D ends the console.`
+// say renders one of the console's own messages.
+func (c *Console) say(k i18n.Key, args ...any) string { return c.lang.Text(i18n.M(k, args...)) }
 
 func (c *Console) readLines(ctx context.Context, lines chan<- string) error {
 	for {
 		line, tooLong, err := c.in.ReadLine()
 		if tooLong {
-			c.out.println(c.style.problem("! That line is longer than 65536 bytes; it was ignored."))
+			c.out.println(c.style.problem(c.say(i18n.ConsoleTooLong, maxLine)))
 		} else if strings.TrimSpace(line) != "" {
 			select {
 			case lines <- line:
@@ -154,27 +152,25 @@ func (c *Console) Tell(_ context.Context, n bot.Notice) error {
 // noticeText shortens usage after a mistake to the mistake and a hint:
 // the whole usage after every typo doubles the screen.
 func (c *Console) noticeText(n bot.Notice) string {
+	text := c.lang.Text(n.Msg)
 	switch n.Kind {
 	case bot.NoticeUsage:
-		if n.Text == commands.Usage {
-			return consoleHelp
+		if n.Msg.IsZero() {
+			return c.say(i18n.ConsoleHelp) // the usage as it applies here: no @mentions, no buttons
 		}
-		if problem, ok := strings.CutSuffix(n.Text, "\n\n"+commands.Usage); ok {
-			return c.style.problem(problem) + "  (type help for the usage)"
-		}
-		return n.Text
+		return c.style.problem(text) + "  " + c.say(i18n.ConsoleUsageHint)
 	case bot.NoticeRefused, bot.NoticeError:
-		return c.style.problem("! " + n.Text)
+		return c.style.problem("! " + text)
 	case bot.NoticeProgress, bot.NoticeClosed:
-		return "- " + n.Text
+		return "- " + text
 	}
-	return n.Text
+	return text
 }
 
 func (c *Console) Ask(_ context.Context, p bot.Prompt) error {
-	return c.out.println(c.style.prompt("? " + bot.PromptText(p, c.now())))
+	return c.out.println(c.style.prompt("? " + promptLines(c.lang, p, c.now())))
 }
 
 func (c *Console) Announce(_ context.Context, r bot.Result) error {
-	return c.out.println(c.style.result("= "+bot.ResultText(r), r.OK))
+	return c.out.println(c.style.result("= "+c.lang.Text(bot.ResultMsg(r)), r.OK))
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/signout-bot/signout-bot/bot"
 	"github.com/signout-bot/signout-bot/commands"
 	"github.com/signout-bot/signout-bot/console"
+	"github.com/signout-bot/signout-bot/i18n"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -43,7 +44,7 @@ func startConsole(t *testing.T) *session {
 		close(s.lines)
 	}()
 	go func() {
-		c := console.New(inR, outW)
+		c := console.New(inR, outW, i18n.EN)
 		e.SetReplier(bot.Console, c)
 		s.done <- c.Run(context.Background(), e, "hello")
 		outW.Close()

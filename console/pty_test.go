@@ -15,6 +15,7 @@ import (
 	"github.com/signout-bot/signout-bot/audit"
 	"github.com/signout-bot/signout-bot/bot"
 	"github.com/signout-bot/signout-bot/console"
+	"github.com/signout-bot/signout-bot/i18n"
 )
 
 // screen collects what the console writes to the terminal and wakes
@@ -80,7 +81,7 @@ func startPTY(t *testing.T) *ptySession {
 	path := filepath.Join(t.TempDir(), "audit.jsonl")
 	e, af := newEngine(t, path)
 	s := &ptySession{master: master, screen: newScreen(master), audit: path, done: make(chan error, 1)}
-	c := console.New(tty, tty)
+	c := console.New(tty, tty, i18n.EN)
 	e.SetReplier(bot.Console, c)
 	go func() { s.done <- c.Run(context.Background(), e, "hello") }()
 	t.Cleanup(func() {

@@ -66,7 +66,7 @@ func translate(err error) error {
 	case errors.As(err, &mm):
 		out = &bot.UserIDMismatchError{Asked: mm.Asked, Answered: mm.Answered, Err: err}
 	case errors.As(err, &apiErr):
-		out = &bot.APIError{Code: apiErr.Code, RequestID: apiErr.RequestID, Explanation: apiErr.Explain(), Err: err}
+		out = &bot.APIError{Code: apiErr.Code, RequestID: apiErr.RequestID, Explanation: apiErr.Words(), Err: err}
 	}
 	var also []error
 	if errors.Is(err, dingtalk.ErrNotFound) {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -13,6 +14,7 @@ import (
 	"github.com/signout-bot/signout-bot/bot"
 	"github.com/signout-bot/signout-bot/contacts"
 	"github.com/signout-bot/signout-bot/dingtalk"
+	"github.com/signout-bot/signout-bot/i18n"
 	"github.com/signout-bot/signout-bot/internal/fakedingtalk"
 )
 
@@ -63,10 +65,10 @@ func checkKept(t *testing.T, err error) {
 	switch {
 	case errors.As(err, &dt) != errors.As(err, &be):
 		t.Errorf("%v: a dingtalk.APIError %v, a bot.APIError %v", err, dt != nil, be != nil)
-	case dt != nil && (be.Code != dt.Code || be.RequestID != dt.RequestID || be.Explanation != dt.Explain()):
+	case dt != nil && (be.Code != dt.Code || be.RequestID != dt.RequestID || !reflect.DeepEqual(be.Explanation, dt.Words())):
 		t.Errorf("bot.APIError %+v does not carry %+v (explained %q)", be, dt, dt.Explain())
-	case dt != nil && bot.Explain(err) != dt.Explain():
-		t.Errorf("bot.Explain = %q, want DingTalk's %q", bot.Explain(err), dt.Explain())
+	case dt != nil && enText(bot.Explain(err)) != dt.Explain():
+		t.Errorf("bot.Explain = %q, want DingTalk's %q", enText(bot.Explain(err)), dt.Explain())
 	}
 }
 
@@ -238,7 +240,7 @@ func TestAPIError(t *testing.T) {
 				t.Fatalf("%v: not a bot.APIError", adapted)
 			}
 			var dt *dingtalk.APIError
-			if be.Code != c.code || be.RequestID != c.requestID || !errors.As(raw, &dt) || be.Explanation != dt.Explain() || be.Explanation == "" {
+			if be.Code != c.code || be.RequestID != c.requestID || !errors.As(raw, &dt) || !reflect.DeepEqual(be.Explanation, dt.Words()) || be.Explanation.IsZero() {
 				t.Errorf("bot.APIError %+v; want code %q, requestid %q and the client's explanation of %v", be, c.code, c.requestID, raw)
 			}
 			sameText(t, adapted, raw)
@@ -352,7 +354,9 @@ func TestOtherErrorsPassThrough(t *testing.T) {
 	if errors.As(adapted, new(*bot.APIError)) || errors.Is(adapted, bot.ErrNoAnswer) || errors.Is(adapted, bot.ErrNotFound) {
 		t.Errorf("%v: translated into an outcome", adapted)
 	}
-	if bot.Explain(adapted) != raw.Error() {
-		t.Errorf("Explain = %q, want the client's text %q", bot.Explain(adapted), raw.Error())
+	if enText(bot.Explain(adapted)) != raw.Error() {
+		t.Errorf("Explain = %q, want the client's text %q", enText(bot.Explain(adapted)), raw.Error())
 	}
 }
+
+func enText(m i18n.Msg) string { return i18n.For(i18n.EN).Text(m) }

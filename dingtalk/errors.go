@@ -4,8 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
+
+	"github.com/signout-bot/signout-bot/i18n"
 )
 
 // Sentinel errors. An *APIError matches them with errors.Is, so callers can
@@ -147,95 +150,101 @@ func (e *APIError) tokenRejected() bool {
 	return slices.Contains(legacyTokenCodes, e.Code)
 }
 
-// Explain says in plain English what went wrong and what to do, for the
-// responder who asked for the sign-out.
-func (e *APIError) Explain() string {
-	if s := e.explainCode(); s != "" {
-		return s
+// Words says what went wrong and what to do, for the responder who asked
+// for the sign-out, as a message of the catalogs: the user and DingTalk's
+// own text are its arguments, so a front end escapes them.
+func (e *APIError) Words() i18n.Msg {
+	if m := e.codeWords(); !m.IsZero() {
+		return m
 	}
-	if e.HTTPStatus >= 500 {
-		return fmt.Sprintf("DingTalk had an internal problem (HTTP %d); try again in a minute.", e.HTTPStatus)
+	switch {
+	case e.HTTPStatus >= 500:
+		return i18n.M(i18n.DingTalkServerError, e.HTTPStatus)
+	case e.Code == "":
+		return i18n.M(i18n.DingTalkRefusedStatus, e.HTTPStatus, e.said())
 	}
-	if e.Code == "" {
-		return fmt.Sprintf("DingTalk refused the request (HTTP %d)%s.", e.HTTPStatus, e.said())
-	}
-	return fmt.Sprintf("DingTalk refused the request with code %s%s.", e.Code, e.said())
+	// The code comes from the answer: a string, escaped like any of DingTalk's text.
+	return i18n.M(i18n.DingTalkRefusedCode, e.Code, e.said())
 }
 
-func (e *APIError) explainCode() string {
+// Explain is Words in English.
+func (e *APIError) Explain() string { return i18n.For(i18n.EN).Text(e.Words()) }
+
+func (e *APIError) codeWords() i18n.Msg {
 	switch {
 	case e.rateLimited() && strings.HasPrefix(e.Code, "Forbidden.AccessDenied.Qpm"):
-		return "DingTalk is rate-limiting the bot (too many calls per minute); wait a minute and try again."
+		return i18n.M(i18n.DingTalkRateLimitedPerMinute)
 	case e.rateLimited():
-		return "DingTalk is rate-limiting the bot (too many calls per second); wait a moment and try again."
+		return i18n.M(i18n.DingTalkRateLimitedPerSecond)
 	case e.tokenRejected():
-		return "DingTalk rejected the bot's access token even after a fresh one was fetched; check that the DingTalk app is enabled and its credentials are right."
+		return i18n.M(i18n.DingTalkTokenRejected)
 	case e.permissionDenied():
-		return e.explainPermission()
+		if len(e.RequiredScopes) == 0 {
+			return i18n.M(i18n.DingTalkPermissionDenied)
+		}
+		return i18n.M(i18n.DingTalkPermissionDeniedScopes, strings.Join(e.RequiredScopes, ", "))
 	case e.notFound():
-		return e.explainNotFound()
+		return e.notFoundWords()
 	}
 	switch e.Code {
 	case "invalid.param", "400002":
-		return "DingTalk rejected the request as invalid" + e.said() + "; check the user ID or mobile number."
+		return i18n.M(i18n.DingTalkInvalidParam, e.said())
 	case "exclusive.account.only":
-		return fmt.Sprintf("Only Enterprise Accounts (专属帐号) owned by this organisation can be signed out; %s is a personal DingTalk account or belongs to another organisation.", e.target("this user"))
+		return e.about(i18n.DingTalkEnterpriseAccountOnly, i18n.DingTalkEnterpriseAccountOnlyUnnamed)
 	case "system.busy", "-1":
-		return "DingTalk was busy and did not complete the request; try again in a minute."
+		return i18n.M(i18n.DingTalkBusy)
 	case "Forbidden.AccessDenied.ApiCountLimitForOrg", "90020":
-		return "The organisation has used up its monthly DingTalk API call quota; calls fail until the quota resets next month or the DingTalk plan is upgraded."
+		return i18n.M(i18n.DingTalkMonthlyQuota)
 	case "invalidClientIdOrSecret":
-		return "DingTalk rejected the bot's Client ID or Client Secret; check dingtalk client_id and client_secret in the bot's configuration."
+		// Arguments, so that each front end escapes the underscores for its markup.
+		return i18n.M(i18n.DingTalkBadCredentials, "client_id", "client_secret")
 	case "AuthenticationFailed.MissingParameter":
-		return "DingTalk received the request without an access token; this is a bug in the bot."
+		return i18n.M(i18n.DingTalkNoAccessToken)
 	case "40104":
-		return fmt.Sprintf("DingTalk says %s is not a valid mobile number in this organisation.", e.target("the mobile number"))
+		return e.about(i18n.DingTalkInvalidMobile, i18n.DingTalkInvalidMobileUnnamed)
 	case CodeNonJSON:
-		return fmt.Sprintf("DingTalk answered with something that is not JSON (HTTP %d). DingTalk may have banned this server's IP address for a few minutes after too many calls, or a proxy answered instead; try again in about 5 minutes.", e.HTTPStatus)
+		return i18n.M(i18n.DingTalkNotJSON, e.HTTPStatus)
 	case CodeIPBanned:
-		return "DingTalk has temporarily banned this server's IP address for making too many calls (about 5 minutes); wait and try again."
+		return i18n.M(i18n.DingTalkIPBanned)
 	case CodeBodyTooLarge:
-		return "DingTalk's answer was far larger than expected and was not read; try again later."
+		return i18n.M(i18n.DingTalkBodyTooLarge)
 	case CodeBadResponse:
-		return "DingTalk's answer could not be understood (" + e.Message + ")."
+		return i18n.M(i18n.DingTalkBadResponse, e.Message)
 	case CodeNotConfirmed:
-		return fmt.Sprintf("DingTalk did not confirm the sign-out of %s (result=false); check the admin console before trying again.", e.target("the user"))
+		return e.about(i18n.DingTalkNotConfirmed, i18n.DingTalkNotConfirmedUnnamed)
 	case CodeInvalidStaff:
-		return "DingTalk did not deliver the message to these unknown user IDs: " + e.Message + "."
+		return i18n.M(i18n.DingTalkInvalidStaff, e.Message)
 	case CodeFlowControlled:
-		return "DingTalk held back the message to these users because too many messages were sent to them: " + e.Message + "."
+		return i18n.M(i18n.DingTalkFlowControlled, e.Message)
 	}
-	return ""
+	return i18n.Msg{}
 }
 
-func (e *APIError) explainPermission() string {
-	if len(e.RequiredScopes) == 0 {
-		return "The bot's DingTalk app lacks the permission for this call; an admin must grant it in the DingTalk developer console and publish the app."
-	}
-	return fmt.Sprintf("The bot's DingTalk app lacks the permission %s; an admin must grant it in the DingTalk developer console and publish the app.",
-		strings.Join(e.RequiredScopes, ", "))
-}
-
-func (e *APIError) explainNotFound() string {
+func (e *APIError) notFoundWords() i18n.Msg {
 	switch {
 	case e.Op == opGetByMobile:
-		return fmt.Sprintf("DingTalk has no user with mobile %s in this organisation (people who left cannot be found by mobile).", e.target("number"))
+		return e.about(i18n.DingTalkNoUserWithMobile, i18n.DingTalkNoUserWithMobileUnnamed)
 	case e.Code == "33012" || e.Code == "40003":
-		return fmt.Sprintf("DingTalk says %s is not a valid user ID.", e.target("the given ID"))
+		return e.about(i18n.DingTalkInvalidUserID, i18n.DingTalkInvalidUserIDUnnamed)
 	}
-	return fmt.Sprintf("DingTalk has no user with ID %s in this organisation.", e.target("given"))
+	return e.about(i18n.DingTalkNoUserWithID, i18n.DingTalkNoUserWithIDUnnamed)
 }
 
-func (e *APIError) target(fallback string) string {
+// about is key said of the user or mobile the call was about, or unnamed
+// when it named no one. The target has Go's escapes (as %q writes it) and
+// no quotes: each language puts its own around it.
+func (e *APIError) about(key, unnamed i18n.Key) i18n.Msg {
 	if e.Target == "" {
-		return fallback
+		return i18n.M(unnamed)
 	}
-	return fmt.Sprintf("%q", e.Target)
+	q := strconv.Quote(e.Target)
+	return i18n.M(key, q[1:len(q)-1])
 }
 
-func (e *APIError) said() string {
+// said is DingTalk's own message as a clause of a sentence, or nothing.
+func (e *APIError) said() i18n.Msg {
 	if e.Message == "" {
-		return ""
+		return i18n.Plain("")
 	}
-	return " (DingTalk said: " + e.Message + ")"
+	return i18n.M(i18n.DingTalkSaid, e.Message)
 }

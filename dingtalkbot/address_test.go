@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/signout-bot/signout-bot/bot"
+	"github.com/signout-bot/signout-bot/i18n"
 	"github.com/signout-bot/signout-bot/internal/logbuf"
 )
 
@@ -63,7 +64,7 @@ func storedReply(t *testing.T, m *robotMessage, robotCode string) (*sendLog, bot
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := c.Tell(context.Background(), bot.Notice{Kind: bot.NoticeClosed, Text: "expired"}); err != nil {
+	if err := c.Tell(context.Background(), bot.Notice{Kind: bot.NoticeClosed, Msg: i18n.Plain("expired")}); err != nil {
 		t.Fatal(err)
 	}
 	return sent, c

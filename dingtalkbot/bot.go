@@ -7,6 +7,7 @@
 package dingtalkbot
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -22,6 +23,7 @@ import (
 	"github.com/open-dingtalk/dingtalk-stream-sdk-go/payload"
 
 	"github.com/signout-bot/signout-bot/bot"
+	"github.com/signout-bot/signout-bot/i18n"
 )
 
 // DefaultAPIURL is the stream gateway's open-connection host of mainland DingTalk.
@@ -48,6 +50,8 @@ type Config struct {
 	// RobotName is the robot's display name, for "@RobotName confirm CODE"
 	// in group prompts; "" makes the prompt say "@mention me".
 	RobotName string
+	// Language is what the robot writes in; zero means Chinese.
+	Language i18n.Lang
 	// Seen, when set, is the store replicas share to drop each other's
 	// redeliveries; nil: this process only.
 	Seen bot.Claimer
@@ -78,6 +82,7 @@ type Bot struct {
 	messenger Messenger
 	log       *slog.Logger
 	seen      *bot.Deliveries
+	lang      *i18n.Printer
 	running   atomic.Bool
 
 	stateMu      sync.Mutex
@@ -133,6 +138,7 @@ func New(cfg Config, e Engine, m Messenger) (*Bot, error) {
 		cfg: cfg, engine: e, messenger: m,
 		log:          cfg.Logger.With("platform", "dingtalk"),
 		seen:         bot.NewDeliveries(cfg.Seen, cfg.Logger),
+		lang:         i18n.For(cmp.Or(cfg.Language, i18n.ZH)),
 		stateChanged: make(chan struct{}),
 	}, nil
 }
@@ -358,9 +364,6 @@ func (b *Bot) spawn(fn func(ctx context.Context)) bool {
 	return true
 }
 
-// nonTextHint answers pictures, rich text, files and the like.
-const nonTextHint = "I only read text messages. Send a command as plain text, e.g. /signout alice lost phone, or help."
-
 // handle runs one message through the engine. If it panics the msgId is
 // released, so a redelivery is handled again.
 func (b *Bot) handle(ctx context.Context, key string, m *robotMessage, log *slog.Logger) {
@@ -375,7 +378,7 @@ func (b *Bot) handle(ctx context.Context, key string, m *robotMessage, log *slog
 	c := b.conversation(m, log)
 	if m.Msgtype != "text" {
 		log.Info("answered a non-text message with a hint", "msgtype", truncate(m.Msgtype, 32))
-		if err := c.Tell(ctx, bot.Notice{Kind: bot.NoticeUsage, Text: nonTextHint}); err != nil {
+		if err := c.Tell(ctx, bot.Notice{Kind: bot.NoticeUsage, Msg: i18n.M(i18n.DingTalkNonText)}); err != nil {
 			log.Error("could not reply", "err", err)
 		}
 	} else {
@@ -388,7 +391,7 @@ func (b *Bot) handle(ctx context.Context, key string, m *robotMessage, log *slog
 func (b *Bot) handleText(ctx context.Context, m *robotMessage, c *conversation, log *slog.Logger) {
 	if n := selfMentions(m); n > 1 {
 		log.Info("message @mentions the bot more than once; refused", "self_mentions", n)
-		if err := c.Tell(ctx, bot.Notice{Kind: bot.NoticeRefused, Text: repeatedSelfMention}); err != nil {
+		if err := c.Tell(ctx, bot.Notice{Kind: bot.NoticeRefused, Msg: i18n.M(i18n.DingTalkRepeatedSelf)}); err != nil {
 			log.Error("could not reply", "err", err)
 		}
 		return

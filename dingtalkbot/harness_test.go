@@ -1,6 +1,7 @@
 package dingtalkbot
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -22,6 +23,7 @@ import (
 	"github.com/signout-bot/signout-bot/bot"
 	"github.com/signout-bot/signout-bot/contacts"
 	"github.com/signout-bot/signout-bot/dingtalk"
+	"github.com/signout-bot/signout-bot/i18n"
 	"github.com/signout-bot/signout-bot/internal/fakedingtalk"
 )
 
@@ -69,6 +71,7 @@ type harness struct {
 type harnessOptions struct {
 	refuseOpens int
 	robotName   string
+	language    i18n.Lang // zero: English, which most tests read
 }
 
 func newHarness(t testing.TB, opt harnessOptions) *harness {
@@ -114,6 +117,7 @@ func newHarness(t testing.TB, opt harnessOptions) *harness {
 	h.bot, err = New(Config{
 		ClientID: fakedingtalk.ClientID, ClientSecret: fakedingtalk.ClientSecret, CorpID: corpID,
 		APIURL: h.gw.URL(), RobotName: opt.robotName, ConnectRetry: 5 * time.Millisecond, Logger: logger,
+		Language: cmp.Or(opt.language, i18n.EN),
 	}, h.engine, dt)
 	if err != nil {
 		t.Fatal(err)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/signout-bot/signout-bot/bot"
+	"github.com/signout-bot/signout-bot/i18n"
 )
 
 func TestEscapeMarkdown(t *testing.T) {
@@ -94,27 +95,48 @@ func TestPromptMarkdown(t *testing.T) {
 	now := time.Date(2026, 1, 2, 6, 12, 0, 0, time.UTC)
 	p := bot.Prompt{
 		RequestID: "req-abc", Code: "AB12CD", Reason: "lost [phone](http://evil)", ExpiresAt: now.Add(2 * time.Minute),
-		Target: bot.Target{UserID: "zhang_san", Name: "**Zhang**", Title: "# CTO", Via: "mention @张三", Warning: "not an Enterprise Account"},
+		Target: bot.Target{UserID: "zhang_san", Name: "**Zhang**", Title: "# CTO", Via: i18n.M(i18n.ViaMention, "@张三"), Warning: i18n.M(i18n.WarnNotEnterprise)},
 	}
-	group := promptMarkdown(p, now, false, "")
+	en := i18n.For(i18n.EN)
+	group := promptMarkdown(en, p, now, false, "")
 	for _, want := range []string{
 		"confirm AB12CD", "cancel AB12CD", `\*\*Zhang\*\* (zhang\_san)`, `Reason: lost \[phone\](http://evil)`,
-		`Title: \# CTO`, "Found by: mention @张三", "⚠️ not an Enterprise Account", "06:14 UTC, in 2m0s", "req-abc", "@mention me",
+		`Title: \# CTO`, "Found by: mention @张三", "⚠️ DingTalk says this is not an Enterprise Account", "06:14 UTC, in 2m0s", "req-abc", "@mention me",
 	} {
 		if !strings.Contains(group, want) {
 			t.Errorf("group prompt lacks %q:\n%s", want, group)
 		}
 	}
-	if named := promptMarkdown(p, now, false, "Sign_Out"); !strings.Contains(named, `**@Sign\_Out confirm AB12CD**`) {
+	if named := promptMarkdown(en, p, now, false, "Sign_Out"); !strings.Contains(named, `**@Sign\_Out confirm AB12CD**`) {
 		t.Errorf("named prompt:\n%s", named)
 	}
-	direct := promptMarkdown(p, now, true, "")
+	direct := promptMarkdown(en, p, now, true, "")
 	if !strings.Contains(direct, "**confirm AB12CD**") || strings.Contains(direct, "@mention") {
 		t.Errorf("direct prompt:\n%s", direct)
 	}
 	p.DryRun, p.Reason, p.Target = true, "", bot.Target{UserID: "u1"}
-	dry := promptMarkdown(p, now, false, "")
+	dry := promptMarkdown(en, p, now, false, "")
 	if !strings.HasPrefix(dry, "**Dry run:**") || !strings.Contains(dry, "Reason: (none given)") || !strings.Contains(dry, "Sign out u1 from") {
 		t.Errorf("dry-run prompt:\n%s", dry)
+	}
+}
+
+// The Chinese prompt carries 确认 CODE and 取消 CODE (spec section 11).
+func TestPromptMarkdownChinese(t *testing.T) {
+	now := time.Date(2026, 1, 2, 6, 12, 0, 0, time.UTC)
+	p := bot.Prompt{RequestID: "req-abc", Code: "AB12CD", Reason: "手机丢失", ExpiresAt: now.Add(90 * time.Second),
+		Target: bot.Target{UserID: "zhangsan", Name: "张三", Via: i18n.M(i18n.ViaMobile, "13800138000")}}
+	zh := i18n.For(i18n.ZH)
+	group := promptMarkdown(zh, p, now, false, "安全助手")
+	for _, want := range []string{
+		"**确定要将 张三 (zhangsan) 在所有设备上强制退出钉钉登录吗？**", "原因：手机丢失", "查找方式：手机号 13800138000",
+		"06:13 UTC（1分30秒后）过期，请求编号 req-abc", "**@安全助手 确认 AB12CD**", "**@安全助手 取消 AB12CD**", "**确认 AB12CD**",
+	} {
+		if !strings.Contains(group, want) {
+			t.Errorf("group prompt lacks %q:\n%s", want, group)
+		}
+	}
+	if direct := promptMarkdown(zh, p, now, true, ""); !strings.Contains(direct, "**确认 AB12CD** 或 **取消 AB12CD**") {
+		t.Errorf("direct prompt:\n%s", direct)
 	}
 }

@@ -92,13 +92,6 @@ func selfMentions(m *robotMessage) int {
 	return n
 }
 
-// repeatedSelfMention answers a message that @mentions the bot more than
-// once. DingTalk strips the bot's mention from the text and gives no
-// position, so a second one may have stood where the target is, and
-// what now reads as the target may be a word of the reason.
-const repeatedSelfMention = "You @mentioned me more than once, so I can't tell what is the person to sign out, and I can't sign out myself. " +
-	"Mention me once, at the start, then name the person by userId, mobile number or one @mention."
-
 // maxLeadingWords is how many words of a leftover bot mention ("@Sign Out
 // Bot") commandText skips to find the command word.
 const maxLeadingWords = 4
@@ -141,6 +134,11 @@ func nextWord(s string) (word, rest string) {
 // sees it (after its normalisation, ASCII case-insensitively).
 func isCommandWord(word string) bool {
 	w := commands.Normalize(word)
+	for _, zh := range []string{"确认", "取消", "帮助"} {
+		if strings.HasPrefix(w, zh) { // "确认AB12CD": Chinese input often has no space
+			return true
+		}
+	}
 	for i := range len(w) {
 		if w[i] >= utf8.RuneSelf {
 			return false

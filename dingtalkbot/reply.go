@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/signout-bot/signout-bot/bot"
+	"github.com/signout-bot/signout-bot/commands"
+	"github.com/signout-bot/signout-bot/i18n"
 )
 
 // Robot API message templates (msgKey).
@@ -49,25 +51,35 @@ func (b *Bot) conversation(m *robotMessage, log *slog.Logger) *conversation {
 
 // Tell implements bot.Conversation.
 func (c *conversation) Tell(ctx context.Context, n bot.Notice) error {
-	return c.send(ctx, c.markdown(noticeTitle(n.Kind), escapeMarkdown(n.Text)))
+	lang := c.b.lang
+	text := escapeMarkdown(lang.Text(n.Msg))
+	if n.Kind == bot.NoticeUsage {
+		usage := escapeMarkdown(lang.Text(commands.UsageMsg))
+		text = strings.TrimPrefix(text+"\n\n"+usage, "\n\n")
+	}
+	return c.send(ctx, c.markdown(lang.Text(i18n.M(noticeTitle(n.Kind))), text))
 }
 
 // Ask implements bot.Conversation. In a group the prompt says what to type
 // (with an @mention of the bot, or DingTalk won't deliver it); in a 1:1 chat
 // it is an actionCard whose buttons send the same text.
 func (c *conversation) Ask(ctx context.Context, p bot.Prompt) error {
-	text := promptMarkdown(p, time.Now(), c.direct, c.b.cfg.RobotName)
+	lang := c.b.lang
+	word := func(k i18n.Key) string { return lang.Text(i18n.M(k)) }
+	text := promptMarkdown(lang, p, time.Now(), c.direct, c.b.cfg.RobotName)
+	title := word(i18n.DingTalkTitleConfirm)
 	if !c.direct {
-		return c.send(ctx, c.markdown("Confirm sign-out", text))
+		return c.send(ctx, c.markdown(title, text))
 	}
-	return c.send(ctx, actionCard("Confirm sign-out", text,
-		button{"Confirm sign-out", dtmdSendMessage("confirm " + p.Code)},
-		button{"Cancel", dtmdSendMessage("cancel " + p.Code)}))
+	return c.send(ctx, actionCard(title, text,
+		button{word(i18n.DingTalkButtonConfirm), dtmdSendMessage(word(i18n.DingTalkConfirmWord) + " " + p.Code)},
+		button{word(i18n.DingTalkButtonCancel), dtmdSendMessage(word(i18n.DingTalkCancelWord) + " " + p.Code)}))
 }
 
 // Announce implements bot.Conversation.
 func (c *conversation) Announce(ctx context.Context, r bot.Result) error {
-	return c.send(ctx, c.markdown(resultTitle(r), escapeMarkdown(bot.ResultText(r))))
+	lang := c.b.lang
+	return c.send(ctx, c.markdown(lang.Text(i18n.M(resultTitle(r))), escapeMarkdown(lang.Text(bot.ResultMsg(r)))))
 }
 
 // outgoing is one message in both shapes DingTalk takes: the body of a
@@ -156,30 +168,30 @@ func (c *conversation) sendRobot(ctx context.Context, out outgoing) error {
 	return c.b.messenger.SendGroupMessage(ctx, robot, c.id, out.msgKey, out.msgParam)
 }
 
-func noticeTitle(k bot.NoticeKind) string {
+func noticeTitle(k bot.NoticeKind) i18n.Key {
 	switch k {
 	case bot.NoticeUsage:
-		return "signout-bot help"
+		return i18n.DingTalkTitleHelp
 	case bot.NoticeRefused:
-		return "Sign-out refused"
+		return i18n.DingTalkTitleRefused
 	case bot.NoticeError:
-		return "Sign-out problem"
+		return i18n.DingTalkTitleProblem
 	case bot.NoticeProgress:
-		return "Signing out"
+		return i18n.DingTalkTitleProgress
 	case bot.NoticeClosed:
-		return "Sign-out request closed"
+		return i18n.DingTalkTitleClosed
 	}
-	return "signout-bot"
+	return i18n.DingTalkTitleBot
 }
 
-func resultTitle(r bot.Result) string {
+func resultTitle(r bot.Result) i18n.Key {
 	switch {
 	case r.OK && r.DryRun:
-		return "Dry run: sign-out not sent"
+		return i18n.DingTalkTitleDryRun
 	case r.OK:
-		return "Signed out"
+		return i18n.DingTalkTitleSignedOut
 	}
-	return "Sign-out failed"
+	return i18n.DingTalkTitleFailed
 }
 
 // targetLabel is bot.TargetLabel with its user-supplied parts escaped.
@@ -190,41 +202,48 @@ func targetLabel(t bot.Target) string {
 	return escapeLine(t.Name) + " (" + escapeLine(t.UserID) + ")"
 }
 
-// promptMarkdown is the confirmation prompt. The literal "confirm CODE" and
-// "cancel CODE" appear in it whatever the chat.
-func promptMarkdown(p bot.Prompt, now time.Time, direct bool, robotName string) string {
+// promptMarkdown is the confirmation prompt. The literal "confirm CODE"
+// and "cancel CODE" (in Chinese "确认 CODE" and "取消 CODE") appear in it
+// whatever the chat; the parser takes either language.
+func promptMarkdown(lang *i18n.Printer, p bot.Prompt, now time.Time, direct bool, robotName string) string {
 	var lines []string
-	add := func(s string) { lines = append(lines, s) }
+	add := func(m i18n.Msg) { lines = append(lines, lang.Escaped(m, escapeLine)) }
 	if p.DryRun {
-		add("**Dry run:** nothing will be sent to DingTalk.")
+		add(i18n.M(i18n.DingTalkDryRun))
 	}
-	add(bold("Sign out " + targetLabel(p.Target) + " from DingTalk on every device?"))
+	add(i18n.M(i18n.DingTalkQuestion, bot.TargetLabel(p.Target)))
 	if p.Target.Title != "" {
-		add("Title: " + escapeLine(p.Target.Title))
+		add(i18n.M(i18n.DingTalkTitleLine, p.Target.Title))
 	}
-	if p.Target.Via != "" {
-		add("Found by: " + escapeLine(p.Target.Via))
+	if !p.Target.Via.IsZero() {
+		add(i18n.M(i18n.DingTalkViaLine, p.Target.Via))
 	}
-	if p.Target.Warning != "" {
-		add("⚠️ " + escapeLine(p.Target.Warning))
+	if !p.Target.Warning.IsZero() {
+		add(i18n.M(i18n.DingTalkWarningLine, p.Target.Warning))
 	}
-	reason := "(none given)"
+	reason := i18n.M(i18n.NoReason)
 	if p.Reason != "" {
-		reason = escapeLine(p.Reason)
+		reason = i18n.Plain(p.Reason)
 	}
-	add("Reason: " + reason)
-	add("Expires " + bot.Until(p.ExpiresAt, now) + ", request " + escapeLine(p.RequestID))
-	confirm, cancel := "confirm "+escapeLine(p.Code), "cancel "+escapeLine(p.Code)
+	add(i18n.M(i18n.DingTalkReasonLine, reason))
+	add(i18n.M(i18n.DingTalkExpiresLine, i18n.Raw(lang.Until(p.ExpiresAt, now)), p.RequestID))
+	word := func(k i18n.Key) string { return lang.Text(i18n.M(k)) }
+	code := escapeLine(p.Code)
+	confirm, cancel := word(i18n.DingTalkConfirmWord)+" "+code, word(i18n.DingTalkCancelWord)+" "+code
 	switch {
 	case direct:
-		add("Tap **Confirm sign-out** or **Cancel** below, or type " + bold(confirm) + " or " + bold(cancel) + ".")
+		add(i18n.M(i18n.DingTalkTapOrType, i18n.Raw(confirm), i18n.Raw(cancel)))
 	case robotName != "":
 		at := "@" + escapeLine(robotName) + " "
-		add("To go ahead, send " + bold(at+confirm) + "; to stop, send " + bold(at+cancel) + ".")
-		add("Or send " + bold(confirm) + " to me in a direct chat.")
+		add(i18n.M(i18n.DingTalkSendInGroup, i18n.Raw(at+confirm), i18n.Raw(at+cancel)))
+		add(i18n.M(i18n.DingTalkOrDirect, i18n.Raw(confirm)))
 	default:
-		add("To go ahead, @mention me and send " + bold(confirm) + "; to stop, send " + bold(cancel) + ".")
-		add("Or send " + bold(confirm) + " to me in a direct chat.")
+		add(i18n.M(i18n.DingTalkMentionAndSend, i18n.Raw(confirm), i18n.Raw(cancel)))
+		add(i18n.M(i18n.DingTalkOrDirect, i18n.Raw(confirm)))
+	}
+	if lang.Lang() != i18n.EN {
+		// Admins used to the English commands, and scripts, keep them.
+		add(i18n.M(i18n.DingTalkEnglishToo, i18n.Raw("confirm "+code), i18n.Raw("cancel "+code)))
 	}
 	return strings.Join(lines, "\n\n")
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/signout-bot/signout-bot/internal/logbuf"
 
 	"github.com/signout-bot/signout-bot/bot"
+	"github.com/signout-bot/signout-bot/i18n"
 )
 
 // nopMessenger fails every send; these tests don't reach it.
@@ -32,7 +33,7 @@ func (f engineFunc) Handle(ctx context.Context, m bot.Message, c bot.Conversatio
 
 func newTestBot(t *testing.T, e Engine, logs *logbuf.Buffer) *Bot {
 	t.Helper()
-	b, err := New(Config{ClientID: "app", ClientSecret: "s3cr3t-value", CorpID: "corp",
+	b, err := New(Config{ClientID: "app", ClientSecret: "s3cr3t-value", CorpID: "corp", Language: i18n.EN,
 		Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))}, e, nopMessenger{})
 	if err != nil {
 		t.Fatal(err)

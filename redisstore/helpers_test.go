@@ -19,6 +19,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/signout-bot/signout-bot/bot"
+	"github.com/signout-bot/signout-bot/i18n"
 	"github.com/signout-bot/signout-bot/internal/redistest"
 	"github.com/signout-bot/signout-bot/redisstore"
 )
@@ -123,7 +124,7 @@ func request(code string, expiresIn time.Duration) bot.Pending {
 		Platform:     "slack",
 		Invoker:      "U0INVOKER",
 		Conversation: "C0CHANNEL",
-		Target:       bot.Target{UserID: "user-" + code, Name: "Ann Lee", Title: "SRE", Via: "mobile 13800138000", Warning: "not an Enterprise Account"},
+		Target:       bot.Target{UserID: "user-" + code, Name: "Ann Lee", Title: "SRE", Via: i18n.M(i18n.ViaMobile, "13800138000"), Warning: i18n.M(i18n.WarnNotEnterprise)},
 		TargetInput:  "@ann",
 		Reason:       "phished, ticket #42",
 		CreatedAt:    base,

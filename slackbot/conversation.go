@@ -9,6 +9,7 @@ import (
 	"github.com/slack-go/slack/slackevents"
 
 	"github.com/signout-bot/signout-bot/bot"
+	"github.com/signout-bot/signout-bot/i18n"
 )
 
 // conversation implements bot.Conversation for one slash command, @mention
@@ -56,7 +57,7 @@ func (b *Bot) clickConv(cb slack.InteractionCallback) *conversation {
 // Tell replaces the prompt when the notice closes it (used, cancelled,
 // expired), so its buttons are gone; anything else goes to the user alone.
 func (c *conversation) Tell(ctx context.Context, n bot.Notice) error {
-	m := noticeMessage(n)
+	m := noticeMessage(c.b.lang, n)
 	if c.replacesPrompt(n.Kind) {
 		err := c.b.respond(ctx, c.responseURL, m, replace)
 		if err == nil {
@@ -78,7 +79,7 @@ func (c *conversation) replacesPrompt(k bot.NoticeKind) bool {
 
 // Ask shows the confirmation prompt to the user alone.
 func (c *conversation) Ask(ctx context.Context, p bot.Prompt) error {
-	m := promptMessage(p, c.b.now())
+	m := promptMessage(c.b.lang, p, c.b.now())
 	if c.responseURL != "" {
 		// Marked before sending: an expiry or cancel can arrive as soon as
 		// Slack has the prompt, before respond returns, and must replace it.
@@ -102,7 +103,7 @@ func (c *conversation) setPromptInPlace(v bool) {
 
 // Announce posts the result where the command was given, for everyone.
 func (c *conversation) Announce(ctx context.Context, r bot.Result) error {
-	m := resultMessage(r)
+	m := resultMessage(c.b.lang, r)
 	err := c.b.postMessage(ctx, c.channel, c.thread, m)
 	if err == nil || c.responseURL == "" || !notInChannel(err) {
 		return err
@@ -124,8 +125,8 @@ func (c *conversation) private(ctx context.Context, m message) error {
 }
 
 // tellRefused tells the user, privately, why nothing was done.
-func (c *conversation) tellRefused(ctx context.Context, text string) {
-	if err := c.Tell(ctx, bot.Notice{Kind: bot.NoticeRefused, Text: text}); err != nil {
+func (c *conversation) tellRefused(ctx context.Context, why i18n.Msg) {
+	if err := c.Tell(ctx, bot.Notice{Kind: bot.NoticeRefused, Msg: why}); err != nil {
 		c.b.log.Error("could not tell the user why their request was refused", "user", c.user, "err", err)
 	}
 }

@@ -4,13 +4,14 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
-	"fmt"
 	"runtime/debug"
 	"time"
 
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
 	"github.com/slack-go/slack/socketmode"
+
+	"github.com/signout-bot/signout-bot/i18n"
 )
 
 // Action IDs of the confirmation buttons and the block that holds them.
@@ -139,10 +140,8 @@ func (b *Bot) refuseUnreadableClick(ctx context.Context, payload json.RawMessage
 	if c.responseURL == "" && (c.channel == "" || c.user == "") {
 		return
 	}
-	c.tellRefused(ctx, unreadableClick)
+	c.tellRefused(ctx, i18n.M(i18n.SlackUnreadableClick))
 }
-
-const unreadableClick = "That button click could not be read, so nothing was done. Run /signout again."
 
 // goWork runs f in its own goroutine as work Run waits for.
 func (b *Bot) goWork(f func(ctx context.Context)) {
@@ -201,7 +200,7 @@ func (b *Bot) onOther(ctx context.Context, evt *socketmode.Event) {
 	case slack.SlashCommand:
 		b.log.Warn("unexpected slash command; only "+SlashCommand+" is served", "command", data.Command, "user", data.UserID)
 		c := b.commandConv(data)
-		c.tellRefused(ctx, fmt.Sprintf("This app only serves %s; %s was ignored.", SlashCommand, data.Command))
+		c.tellRefused(ctx, i18n.M(i18n.SlackOtherCommand, i18n.Raw(SlashCommand), data.Command))
 	case slackevents.EventsAPIEvent:
 		b.log.Debug("ignored event", "type", data.InnerEvent.Type)
 	default:
@@ -218,7 +217,7 @@ func (b *Bot) otherInteraction(ctx context.Context, cb slack.InteractionCallback
 		// Without block_id slack-go files a block action as an attachment
 		// action and loses its action_id: refuse rather than guess.
 		b.log.Warn("button click without block_id; refused", "user", cb.User.ID)
-		b.clickConv(cb).tellRefused(ctx, unreadableClick)
+		b.clickConv(cb).tellRefused(ctx, i18n.M(i18n.SlackUnreadableClick))
 		return
 	}
 	ids := make([]string, 0, len(cb.ActionCallback.BlockActions))

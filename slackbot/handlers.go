@@ -10,6 +10,7 @@ import (
 	"github.com/slack-go/slack/socketmode"
 
 	"github.com/signout-bot/signout-bot/bot"
+	"github.com/signout-bot/signout-bot/i18n"
 )
 
 // seenTTL is how long event and envelope IDs are remembered to drop
@@ -26,20 +27,20 @@ func (b *Bot) onSlashCommand(ctx context.Context, evt *socketmode.Event) {
 	}
 	c := b.commandConv(cmd)
 	log := b.log.With("user", cmd.UserID, "channel", cmd.ChannelID, "team_id", cmd.TeamID)
-	if why := b.org.refuse(cmd.TeamID, cmd.EnterpriseID); why != "" {
+	if why := b.org.refuse(cmd.TeamID, cmd.EnterpriseID); !why.IsZero() {
 		log.Warn("command from outside the org boundary refused", "enterprise_id", cmd.EnterpriseID)
 		c.tellRefused(ctx, why)
 		return
 	}
 	if cmd.UserID == "" || cmd.ChannelID == "" {
 		log.Warn("slash command without user_id or channel_id; refused")
-		c.tellRefused(ctx, "This command arrived without a user or channel, so nothing was done.")
+		c.tellRefused(ctx, i18n.M(i18n.SlackNoUserOrChannel))
 		return
 	}
 	log.Debug("slash command")
 	if targetsSelf(cmd.Text, b.selfID(nil), true) {
 		log.Info("the bot named as the target; refused")
-		c.tellRefused(ctx, selfTargetRefusal)
+		c.tellRefused(ctx, i18n.M(i18n.SlackSelfTarget))
 		return
 	}
 	b.engine.Handle(ctx, bot.Message{
@@ -77,7 +78,7 @@ func (b *Bot) onAppMention(ctx context.Context, evt *socketmode.Event) {
 		return
 	}
 	c := b.mentionConv(am)
-	if why := b.org.refuseMention(ev, am); why != "" {
+	if why := b.org.refuseMention(ev, am); !why.IsZero() {
 		log.Warn("mention from outside the org boundary refused", "enterprise_id", ev.EnterpriseID)
 		c.tellRefused(ctx, why)
 		return
@@ -88,13 +89,13 @@ func (b *Bot) onAppMention(ctx context.Context, evt *socketmode.Event) {
 	}
 	if am.Edited != nil {
 		log.Info("edited mention not run again")
-		c.tellRefused(ctx, "Edited messages are not run again; send the command as a new message.")
+		c.tellRefused(ctx, i18n.M(i18n.SlackEdited))
 		return
 	}
 	text := stripMention(am.Text, selfID)
 	if targetsSelf(text, selfID, false) {
 		log.Info("the bot named as the target; refused")
-		c.tellRefused(ctx, selfTargetRefusal)
+		c.tellRefused(ctx, i18n.M(i18n.SlackSelfTarget))
 		return
 	}
 	b.engine.Handle(ctx, bot.Message{
@@ -142,7 +143,7 @@ func (b *Bot) onClick(actionID string) func(ctx context.Context, evt *socketmode
 		}
 		c := b.clickConv(cb)
 		log := b.log.With("user", cb.User.ID, "channel", c.channel, "action", actionID)
-		if why := b.org.refuse(cmp.Or(cb.User.TeamID, cb.Team.ID), cb.Enterprise.ID); why != "" {
+		if why := b.org.refuse(cmp.Or(cb.User.TeamID, cb.Team.ID), cb.Enterprise.ID); !why.IsZero() {
 			log.Warn("click from outside the org boundary refused", "team_id", cmp.Or(cb.User.TeamID, cb.Team.ID), "enterprise_id", cb.Enterprise.ID)
 			c.tellRefused(ctx, why)
 			return
@@ -150,18 +151,18 @@ func (b *Bot) onClick(actionID string) func(ctx context.Context, evt *socketmode
 		actions := cb.ActionCallback.BlockActions
 		if len(actions) != 1 {
 			log.Warn("click payload with several actions refused", "actions", len(actions))
-			c.tellRefused(ctx, "That click carried several actions, so nothing was done. Press one button.")
+			c.tellRefused(ctx, i18n.M(i18n.SlackSeveralActions))
 			return
 		}
 		if cb.User.ID == "" {
 			log.Warn("click without a user refused")
-			c.tellRefused(ctx, "Could not tell who clicked, so nothing was done.")
+			c.tellRefused(ctx, i18n.M(i18n.SlackNoClicker))
 			return
 		}
 		code := actions[0].Value
 		if !codePattern.MatchString(code) {
 			log.Warn("button value is not a confirmation code; refused", "value_len", len(code))
-			c.tellRefused(ctx, "That button does not belong to a request this bot made, so nothing was done. Run /signout again.")
+			c.tellRefused(ctx, i18n.M(i18n.SlackForeignButton))
 			return
 		}
 		a := bot.Action{Platform: bot.Slack, User: cb.User.ID, Conversation: c.channel, Direct: isDM(c.channel), Code: code}

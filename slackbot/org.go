@@ -4,6 +4,8 @@ import (
 	"cmp"
 
 	"github.com/slack-go/slack/slackevents"
+
+	"github.com/signout-bot/signout-bot/i18n"
 )
 
 // org is the optional boundary of who may talk to the bot at all: one
@@ -13,34 +15,29 @@ type org struct {
 	team, enterprise string
 }
 
-const (
-	outsideTeam       = "This bot serves only its own Slack workspace, so nothing was done."
-	outsideEnterprise = "This bot serves only its own Slack organization, so nothing was done."
-)
-
-// refuse returns why a user of team and enterprise is refused, or "".
-// A missing ID counts as a mismatch: the check fails closed.
-func (o org) refuse(team, enterprise string) string {
+// refuse returns why a user of team and enterprise is refused, or a zero
+// Msg. A missing ID counts as a mismatch: the check fails closed.
+func (o org) refuse(team, enterprise string) i18n.Msg {
 	if o.team != "" && team != o.team {
-		return outsideTeam
+		return i18n.M(i18n.SlackOutsideTeam)
 	}
 	if o.enterprise != "" && enterprise != o.enterprise {
-		return outsideEnterprise
+		return i18n.M(i18n.SlackOutsideEnterprise)
 	}
-	return ""
+	return i18n.Msg{}
 }
 
 // refuseMention checks an @mention. The author's own team is user_team
 // (set in shared channels); a user from another team in an externally
 // shared channel is a Slack Connect guest, whatever enterprise the event
 // itself was delivered to.
-func (o org) refuseMention(ev slackevents.EventsAPIEvent, am *slackevents.AppMentionEvent) string {
+func (o org) refuseMention(ev slackevents.EventsAPIEvent, am *slackevents.AppMentionEvent) i18n.Msg {
 	team := cmp.Or(am.UserTeam, ev.TeamID)
-	if why := o.refuse(team, ev.EnterpriseID); why != "" {
+	if why := o.refuse(team, ev.EnterpriseID); !why.IsZero() {
 		return why
 	}
 	if (o.team != "" || o.enterprise != "") && ev.IsExtSharedChannel && am.UserTeam != "" && am.UserTeam != ev.TeamID {
-		return outsideEnterprise
+		return i18n.M(i18n.SlackOutsideEnterprise)
 	}
-	return ""
+	return i18n.Msg{}
 }

@@ -9,6 +9,8 @@ import (
 	"github.com/slack-go/slack/slackutilsx"
 
 	"github.com/signout-bot/signout-bot/bot"
+	"github.com/signout-bot/signout-bot/commands"
+	"github.com/signout-bot/signout-bot/i18n"
 )
 
 // Block Kit limits, in characters.
@@ -74,9 +76,53 @@ func mention(userID string) string {
 	return esc(userID, 64)
 }
 
-// noticeMessage renders a message to the invoker alone.
-func noticeMessage(n bot.Notice) message {
-	text := esc(n.Text, maxText-12)
+// maxArg bounds one argument (a name, a reason) of a rendered message.
+const maxArg = 1000
+
+// capArg bounds a message argument before it is rendered.
+func capArg(s string) string {
+	if utf8.RuneCountInString(s) <= maxArg {
+		return s
+	}
+	return string([]rune(s)[:maxArg-1]) + "…"
+}
+
+// say renders m in p's language and escapes it for mrkdwn, cut to max
+// characters without cutting an entity. The catalogs' own markup (*bold*,
+// `code`) survives: only & < > are escaped, in the text and the
+// arguments alike (a usage line shows "<user>" as typed).
+func say(p *i18n.Printer, m i18n.Msg, max int) string {
+	return cut(slackutilsx.EscapeMessage(p.Escaped(m, capArg)), max)
+}
+
+// cut shortens escaped text to at most max characters, marking a cut
+// with "…"; it never splits an entity (&lt; &gt; &amp;).
+func cut(s string, max int) string {
+	if utf8.RuneCountInString(s) <= max {
+		return s
+	}
+	r := []rune(s)[:max-1]
+	if i := lastIndexRune(r, '&'); i >= 0 && !containsRune(r[i:], ';') {
+		r = r[:i]
+	}
+	return string(r) + "…"
+}
+
+func lastIndexRune(r []rune, x rune) int {
+	for i := len(r) - 1; i >= 0; i-- {
+		if r[i] == x {
+			return i
+		}
+	}
+	return -1
+}
+
+func containsRune(r []rune, x rune) bool { return lastIndexRune(r, x) >= 0 }
+
+// noticeMessage renders a message to the invoker alone. A usage notice
+// shows its problem, if any, then the usage.
+func noticeMessage(p *i18n.Printer, n bot.Notice) message {
+	text := say(p, n.Msg, maxText-12)
 	prefix := ""
 	switch n.Kind {
 	case bot.NoticeRefused:
@@ -86,69 +132,77 @@ func noticeMessage(n bot.Notice) message {
 	case bot.NoticeProgress:
 		prefix = ":hourglass_flowing_sand: "
 	case bot.NoticeUsage:
-		return message{text: text, blocks: []slack.Block{section("```" + text + "```")}}
+		usage := "```" + say(p, commands.UsageMsg, maxText-600) + "```"
+		if text == "" {
+			return message{text: usage, blocks: []slack.Block{section(usage)}}
+		}
+		return message{text: text, blocks: []slack.Block{section(text), section(usage)}}
+	}
+	if text == "" {
+		text = "…" // Slack refuses an empty text; the engine never says nothing on purpose
 	}
 	return message{text: text, blocks: []slack.Block{section(prefix + text)}}
 }
 
 // promptMessage renders the confirmation prompt with its two buttons.
-func promptMessage(p bot.Prompt, now time.Time) message {
+func promptMessage(lang *i18n.Printer, p bot.Prompt, now time.Time) message {
 	label := bot.TargetLabel(p.Target)
-	expires := bot.Until(p.ExpiresAt, now)
+	expires := lang.Until(p.ExpiresAt, now)
+	word := func(k i18n.Key) string { return say(lang, i18n.M(k), maxText) }
 	var blocks []slack.Block
 	if p.DryRun {
-		blocks = append(blocks, contextText(":test_tube: Dry run: nothing will be sent to DingTalk."))
+		blocks = append(blocks, contextText(word(i18n.SlackDryRun)))
 	}
-	blocks = append(blocks, section("*Sign out "+esc(label, maxLabel)+" from DingTalk on every device?*"))
+	blocks = append(blocks, section(say(lang, i18n.M(i18n.SlackQuestion, label), maxText)))
 
-	fields := []*slack.TextBlockObject{field("User", label)}
+	fields := []*slack.TextBlockObject{field(word(i18n.SlackFieldUser), label)}
 	if p.Target.Title != "" {
-		fields = append(fields, field("Title", p.Target.Title))
+		fields = append(fields, field(word(i18n.SlackFieldTitle), p.Target.Title))
 	}
-	if p.Target.Via != "" {
-		fields = append(fields, field("Found by", p.Target.Via))
+	if !p.Target.Via.IsZero() {
+		fields = append(fields, field(word(i18n.SlackFieldVia), lang.Text(p.Target.Via)))
 	}
 	reason := p.Reason
 	if reason == "" {
-		reason = "(none given)"
+		reason = lang.Text(i18n.M(i18n.NoReason))
 	}
-	fields = append(fields, field("Reason", reason), field("Expires", expires), field("Request", p.RequestID))
+	fields = append(fields, field(word(i18n.SlackFieldReason), reason), field(word(i18n.SlackFieldExpires), expires),
+		field(word(i18n.SlackFieldRequest), p.RequestID))
 	blocks = append(blocks, slack.NewSectionBlock(nil, fields, nil))
 
-	if p.Target.Warning != "" {
-		blocks = append(blocks, section(":warning: "+esc(p.Target.Warning, maxText-12)))
+	if !p.Target.Warning.IsZero() {
+		blocks = append(blocks, section(":warning: "+say(lang, p.Target.Warning, maxText-12)))
 	}
-	code := esc(p.Code, 16)
+	code := i18n.Raw(p.Code)
 	blocks = append(blocks,
 		slack.NewActionBlock(ActionsBlock,
-			slack.NewButtonBlockElement(ActionConfirm, p.Code, plain("Sign out")).WithStyle(slack.StyleDanger),
-			slack.NewButtonBlockElement(ActionCancel, p.Code, plain("Cancel")),
+			slack.NewButtonBlockElement(ActionConfirm, p.Code, plain(word(i18n.SlackButtonSignOut))).WithStyle(slack.StyleDanger),
+			slack.NewButtonBlockElement(ActionCancel, p.Code, plain(word(i18n.SlackButtonCancel))),
 		),
-		contextText("Only you can see this. You can also type `/signout confirm "+code+"` or `/signout cancel "+code+"`."),
+		contextText(say(lang, i18n.M(i18n.SlackOnlyYou, code), maxText)),
 	)
-	text := "Confirm: sign out " + esc(label, maxLabel) + " from DingTalk? Reason: " + esc(reason, 1000) +
-		". Expires " + expires + ". Request " + esc(p.RequestID, 64) + "."
+	text := say(lang, i18n.M(i18n.SlackPromptFallback, label, reason, i18n.Raw(expires), p.RequestID), maxText)
 	return message{text: text, blocks: blocks}
 }
 
 // resultMessage renders the outcome of a confirmed request for the channel.
-func resultMessage(r bot.Result) message {
-	headline, _, _ := strings.Cut(bot.ResultText(r), "\n")
-	head := esc(headline, maxText)
+func resultMessage(lang *i18n.Printer, r bot.Result) message {
+	head := say(lang, bot.ResultHeadline(r), maxText)
+	word := func(k i18n.Key) string { return say(lang, i18n.M(k), maxText) }
 	reason := r.Reason
 	if reason == "" {
-		reason = "(none given)"
+		reason = lang.Text(i18n.M(i18n.NoReason))
 	}
 	blocks := []slack.Block{
 		section(head),
 		slack.NewSectionBlock(nil, []*slack.TextBlockObject{
-			field("Reason", reason),
-			mrkdwn("*Requested by*\n" + mention(r.Invoker)),
-			field("Request", r.RequestID),
+			field(word(i18n.SlackFieldReason), reason),
+			mrkdwn("*" + word(i18n.SlackFieldRequestedBy) + "*\n" + mention(r.Invoker)),
+			field(word(i18n.SlackFieldRequest), r.RequestID),
 		}, nil),
 	}
 	if r.AuditFailed {
-		blocks = append(blocks, contextText(":warning: This outcome could not be written to the audit log."))
+		blocks = append(blocks, contextText(word(i18n.SlackNotAudited)))
 	}
 	return message{text: head, blocks: blocks}
 }

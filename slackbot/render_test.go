@@ -10,6 +10,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/signout-bot/signout-bot/bot"
+	"github.com/signout-bot/signout-bot/i18n"
 )
 
 func TestPlainText(t *testing.T) {
@@ -116,21 +117,38 @@ func FuzzMessages(f *testing.F) {
 	f.Add(strings.Repeat("&<>", 300), strings.Repeat("名", 600), "", "", "", "not an id <@U1>")
 	f.Fuzz(func(t *testing.T, reason, name, via, warning, problem, invoker string) {
 		now := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
-		target := bot.Target{UserID: "alice", Name: name, Title: name, Via: via, Warning: warning}
-		msgs := []message{
-			promptMessage(bot.Prompt{RequestID: "req-1", Code: "ABCD12", Target: target, Reason: reason, ExpiresAt: now.Add(time.Minute)}, now),
-			resultMessage(bot.Result{RequestID: "req-1", Invoker: invoker, Target: target, Reason: reason, Problem: problem, Code: "x<y>", AuditFailed: true}),
-			noticeMessage(bot.Notice{Kind: bot.NoticeRefused, Text: reason + name}),
-			noticeMessage(bot.Notice{Kind: bot.NoticeUsage, Text: problem}),
-		}
+		target := bot.Target{UserID: "alice", Name: name, Title: name, Via: i18n.M(i18n.ViaMobile, via), Warning: i18n.Plain(warning)}
 		own := ""
 		if validUserID(invoker) {
 			own = "<@" + invoker + ">"
 		}
-		for _, m := range msgs {
-			checkMessage(t, m, own)
+		for _, lang := range i18n.Langs {
+			p := i18n.For(lang)
+			msgs := []message{
+				promptMessage(p, bot.Prompt{RequestID: "req-1", Code: "ABCD12", Target: target, Reason: reason, ExpiresAt: now.Add(time.Minute)}, now),
+				resultMessage(p, bot.Result{RequestID: "req-1", Invoker: invoker, Target: target, Reason: reason, Problem: i18n.Plain(problem), Code: "x<y>", AuditFailed: true}),
+				noticeMessage(p, bot.Notice{Kind: bot.NoticeRefused, Msg: i18n.M(i18n.MentionTyped, reason+name)}),
+				noticeMessage(p, bot.Notice{Kind: bot.NoticeUsage, Msg: i18n.Plain(problem)}),
+			}
+			for _, m := range msgs {
+				checkMessage(t, m, own)
+			}
 		}
 	})
+}
+
+// Every message the engine can say fits Slack's limits and carries no
+// markup, in every language, whatever its arguments.
+func TestEveryMessageFitsSlack(t *testing.T) {
+	for _, arg := range []string{"alice", strings.Repeat("<!channel>&", 400)} {
+		for _, lang := range i18n.Langs {
+			for _, m := range i18n.Samples(arg) {
+				for _, kind := range []bot.NoticeKind{bot.NoticeRefused, bot.NoticeUsage} {
+					checkMessage(t, noticeMessage(i18n.For(lang), bot.Notice{Kind: kind, Msg: m}), "")
+				}
+			}
+		}
+	}
 }
 
 func checkMessage(t *testing.T, m message, own string) {

@@ -10,6 +10,7 @@
 package slackbot
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -25,6 +26,7 @@ import (
 	"github.com/slack-go/slack/socketmode"
 
 	"github.com/signout-bot/signout-bot/bot"
+	"github.com/signout-bot/signout-bot/i18n"
 )
 
 // DefaultAPIURL is Slack's Web API base URL.
@@ -48,6 +50,8 @@ type Config struct {
 	// Retry bounds the retries of rate-limited Web API calls; zero fields
 	// take defaults.
 	Retry RetryPolicy
+	// Language is what the bot writes in; zero means English.
+	Language i18n.Lang
 	// Seen, when set, is the store replicas share to drop each other's
 	// redeliveries; nil: this process only.
 	Seen bot.Claimer
@@ -109,6 +113,7 @@ type Bot struct {
 	connected atomic.Bool
 	conn      connLog
 	seen      *bot.Deliveries // envelope and event IDs, to drop Slack's redeliveries
+	lang      *i18n.Printer
 
 	running atomic.Bool
 	work    workGroup
@@ -160,6 +165,7 @@ func New(cfg Config, e Engine) (*Bot, error) {
 		now:    cfg.Now,
 		retry:  cfg.Retry.withDefaults(),
 		seen:   bot.NewDeliveries(cfg.Seen, log),
+		lang:   i18n.For(cmp.Or(cfg.Language, i18n.EN)),
 	}
 	if b.now == nil {
 		b.now = time.Now

@@ -71,10 +71,6 @@ func selfMentionLen(s, botUserID string) int {
 	return len(open) + end
 }
 
-// selfTargetRefusal answers a command that names the bot as the target.
-const selfTargetRefusal = "That is me, the bot: I can't sign out myself. " +
-	"Give the DingTalk userId or mobile number of the person to sign out."
-
 // targetsSelf reports whether a command, as Slack sent it, has a mention
 // of the bot where the target goes: first in a slash command's text
 // (argsOnly), else right after the command word "signout" or "/signout".
