@@ -1,10 +1,13 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -22,9 +25,12 @@ const (
 	// StateAborted is a confirmation that could not be audited, so
 	// nothing was done.
 	StateAborted
+	// StateRejected is a two-person request denied by an approver or
+	// withdrawn by its requester.
+	StateRejected
 )
 
-var stateNames = [...]string{"pending", "confirmed", "cancelled", "expired", "aborted"}
+var stateNames = [...]string{"pending", "confirmed", "cancelled", "expired", "aborted", "rejected"}
 
 func (s State) String() string {
 	if s >= 0 && int(s) < len(stateNames) {
@@ -67,6 +73,24 @@ type Pending struct {
 	CreatedAt    time.Time `json:"created_at"`
 	ExpiresAt    time.Time `json:"expires_at"`
 	ReplyTo      Address   `json:"reply_to"`
+	// TwoPerson: a second allowed person must approve it (approval.two_person).
+	TwoPerson bool `json:"two_person,omitempty"`
+	// What happened, once it did: for /signout status and history.
+	Outcome Outcome `json:"outcome,omitzero"`
+}
+
+// Outcome is what became of a request after it left pending: who
+// approved or rejected it, and how the sign-out ended.
+type Outcome struct {
+	Approver string `json:"approver,omitempty"` // who approved or rejected it (two-person rule)
+	Result   string `json:"result,omitempty"`   // an audit event: succeeded, failed, dry_run
+	Code     string `json:"code,omitempty"`     // DingTalk's error code, if it failed
+}
+
+// Stored is a request with its state, as the store lists it.
+type Stored struct {
+	Pending
+	State State
 }
 
 // Store errors. Any other error from a Store means it could not be
@@ -96,6 +120,15 @@ type Store interface {
 	Move(ctx context.Context, code string, from, to State) (Pending, error)
 	// Open lists the requests still pending.
 	Open(ctx context.Context) ([]Pending, error)
+	// Find finds a request by its request id, pending or closed;
+	// ErrUnknown if none (closed ones are kept for Retention).
+	Find(ctx context.Context, requestID string) (Stored, error)
+	// Recent lists the latest n requests, open and closed, newest
+	// (CreatedAt) first; at most n, from a bounded index.
+	Recent(ctx context.Context, n int) ([]Stored, error)
+	// Note records what became of a request that left pending; ErrUnknown
+	// if there is no such request.
+	Note(ctx context.Context, code string, o Outcome) error
 	// Shared reports whether requests outlive this process (so that a
 	// shutdown leaves them pending for another replica or a restart).
 	Shared() bool
@@ -183,6 +216,48 @@ func (s *MemoryStore) Open(context.Context) ([]Pending, error) {
 		}
 	}
 	return out, nil
+}
+
+func (s *MemoryStore) Find(_ context.Context, requestID string) (Stored, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, it := range s.c.Items() {
+		if e := it.Object.(memoryEntry); e.p.RequestID == requestID {
+			return Stored{e.p, e.state}, nil
+		}
+	}
+	return Stored{}, ErrUnknown
+}
+
+func (s *MemoryStore) Recent(_ context.Context, n int) ([]Stored, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var all []Stored
+	for _, it := range s.c.Items() {
+		e := it.Object.(memoryEntry)
+		all = append(all, Stored{e.p, e.state})
+	}
+	slices.SortFunc(all, func(a, b Stored) int {
+		return cmp.Or(b.CreatedAt.Compare(a.CreatedAt), strings.Compare(b.RequestID, a.RequestID))
+	})
+	return all[:min(n, len(all))], nil
+}
+
+func (s *MemoryStore) Note(_ context.Context, code string, o Outcome) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	v, exp, found := s.c.GetWithExpiration(code)
+	if !found {
+		return ErrUnknown
+	}
+	e := v.(memoryEntry)
+	e.p.Outcome = o
+	ttl := cache.NoExpiration
+	if !exp.IsZero() {
+		ttl = time.Until(exp)
+	}
+	s.c.Set(code, e, ttl)
+	return nil
 }
 
 // Shared is false: requests live and die with this process.
