@@ -24,6 +24,10 @@ const (
 	SignOut                 // sign Target out, because of Reason
 	Confirm                 // confirm the pending sign-out identified by Code
 	Cancel                  // cancel the pending sign-out identified by Code
+	Approve                 // approve another's two-person request identified by Code
+	Deny                    // deny (or, by its requester, withdraw) a two-person request
+	Status                  // show the request RequestID
+	History                 // show the latest Count requests
 )
 
 func (k Kind) String() string {
@@ -36,6 +40,14 @@ func (k Kind) String() string {
 		return "confirm"
 	case Cancel:
 		return "cancel"
+	case Approve:
+		return "approve"
+	case Deny:
+		return "deny"
+	case Status:
+		return "status"
+	case History:
+		return "history"
 	}
 	return "Kind(" + strconv.Itoa(int(k)) + ")"
 }
@@ -75,12 +87,15 @@ type Target struct {
 }
 
 // Command is a parsed chat command. Target and Reason are set for SignOut,
-// Code for Confirm and Cancel.
+// Code for Confirm, Cancel, Approve and Deny, RequestID for Status and
+// Count for History.
 type Command struct {
-	Kind   Kind
-	Target Target
-	Reason string
-	Code   string // upper case, 4 to 12 ASCII letters or digits
+	Kind      Kind
+	Target    Target
+	Reason    string
+	Code      string // upper case, 4 to 12 ASCII letters or digits
+	RequestID string // lower case, "req-" and letters or digits
+	Count     int    // 1 to MaxHistory
 }
 
 // Options tune the checks Parse applies to a sign-out reason.
@@ -97,6 +112,8 @@ const (
 	MaxMentionRunes       = 64
 	MinCodeLen            = 4
 	MaxCodeLen            = 12
+	DefaultHistory        = 10 // requests /signout history shows without a number
+	MaxHistory            = 50
 )
 
 // UsageMsg is the help text, short enough for a phone screen.

@@ -2,6 +2,7 @@ package commands
 
 import (
 	"errors"
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -91,9 +92,17 @@ func checkInvariants(t *testing.T, line string, cmd Command, err error, opt Opti
 		if cmd != (Command{Kind: Help}) {
 			t.Fatalf("Parse(%q) = %+v: help with data", line, cmd)
 		}
-	case Confirm, Cancel:
-		if !codePattern.MatchString(cmd.Code) || cmd.Target != (Target{}) || cmd.Reason != "" {
+	case Confirm, Cancel, Approve, Deny:
+		if !codePattern.MatchString(cmd.Code) || cmd.Target != (Target{}) || cmd.Reason != "" || cmd.RequestID != "" {
 			t.Fatalf("Parse(%q) = %+v: bad %v", line, cmd, cmd.Kind)
+		}
+	case Status:
+		if !validRequestID(cmd.RequestID) || cmd.RequestID != strings.ToLower(cmd.RequestID) || cmd.Code != "" || cmd.Count != 0 {
+			t.Fatalf("Parse(%q) = %+v: bad status", line, cmd)
+		}
+	case History:
+		if cmd.Count < 1 || cmd.Count > MaxHistory || cmd.RequestID != "" || cmd.Code != "" {
+			t.Fatalf("Parse(%q) = %+v: bad history", line, cmd)
 		}
 	case SignOut:
 		checkSignOut(t, line, cmd, opt)
@@ -241,8 +250,12 @@ func digitsOf(s string) string {
 // ends with U+2005, as DingTalk sends it.
 func render(cmd Command) string {
 	switch cmd.Kind {
-	case Confirm, Cancel:
+	case Confirm, Cancel, Approve, Deny:
 		return cmd.Kind.String() + " " + cmd.Code
+	case Status:
+		return "/signout status " + cmd.RequestID
+	case History:
+		return fmt.Sprintf("/signout history %d", cmd.Count)
 	case SignOut:
 		target := cmd.Target.Input
 		switch cmd.Target.Kind {

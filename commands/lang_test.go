@@ -47,7 +47,7 @@ func problems(t *testing.T) map[string]*SyntaxError {
 var (
 	latinWord    = regexp.MustCompile(`[A-Za-z]{2,}`)
 	codePoint    = regexp.MustCompile(`U\+[0-9A-F]{4,6}`)
-	zhKeepsLatin = map[string]bool{"userId": true, "ID": true, "CODE": true, "Slack": true, "signout": true, "confirm": true, "cancel": true}
+	zhKeepsLatin = map[string]bool{"userId": true, "ID": true, "CODE": true, "Slack": true, "signout": true, "confirm": true, "cancel": true, "approve": true, "deny": true}
 )
 
 // Every problem renders in both languages, and the Chinese one is Chinese:

@@ -30,6 +30,9 @@ func Parse(line string, opt Options) (Command, error) {
 	if cmd, ok, err := parseCodeCommand(in.text); ok {
 		return cmd, err
 	}
+	if cmd, ok, err := parseLookBack(in.text); ok {
+		return cmd, err
+	}
 	return Command{}, syntaxError(i18n.SyntaxUnknownCommand, quoteShort(word, 24))
 }
 
@@ -60,7 +63,56 @@ func parseArgs(in normalized, start int, opt Options) (Command, error) {
 	if cmd, ok, err := parseCodeCommand(s); ok {
 		return cmd, err
 	}
+	if cmd, ok, err := parseLookBack(s); ok {
+		return cmd, err
+	}
 	return parseSignOut(in, start, opt)
+}
+
+// parseLookBack parses "status <REQUEST-ID>" and "history [N]" (also
+// 状态, 历史). Their words can't be userIds: "/signout status x" is a
+// status command.
+func parseLookBack(s string) (cmd Command, ok bool, err error) {
+	word, rest := cut(s)
+	switch {
+	case equalFoldASCII(word, "status") || word == "状态":
+		id, extra := cut(rest)
+		switch {
+		case id == "":
+			return Command{}, true, syntaxError(i18n.SyntaxMissingRequestID, "/signout "+word+" req-…")
+		case !validRequestID(id) || extra != "":
+			return Command{}, true, syntaxError(i18n.SyntaxInvalidRequestID, quoteShort(rest, 32), exampleRequestID)
+		}
+		return Command{Kind: Status, RequestID: strings.ToLower(id)}, true, nil
+	case equalFoldASCII(word, "history") || word == "历史":
+		if rest == "" {
+			return Command{Kind: History, Count: DefaultHistory}, true, nil
+		}
+		n, err := strconv.Atoi(rest)
+		if err != nil || n < 1 || n > MaxHistory {
+			return Command{}, true, syntaxError(i18n.SyntaxHistoryCount, quoteShort(rest, 16), MaxHistory, word)
+		}
+		return Command{Kind: History, Count: n}, true, nil
+	}
+	return Command{}, false, nil
+}
+
+// exampleRequestID shows what a request id looks like.
+const exampleRequestID = "req-7kq2m9xw4e"
+
+// validRequestID reports whether id has the shape of a request id:
+// "req-" and 4 to 32 letters or digits.
+func validRequestID(id string) bool {
+	rest, ok := strings.CutPrefix(strings.ToLower(id), "req-")
+	if !ok || len(rest) < 4 || len(rest) > 32 {
+		return false
+	}
+	for i := 0; i < len(rest); i++ {
+		if !isASCIIAlnum(rest[i]) {
+			return false
+		}
+	}
+	return true
 }
 
 func isHelpWord(w string) bool {
@@ -76,7 +128,10 @@ var codeWords = []struct {
 	word  string
 	kind  Kind
 	glued bool // the code may follow without a space
-}{{"confirm", Confirm, false}, {"cancel", Cancel, false}, {"确认", Confirm, true}, {"取消", Cancel, true}}
+}{
+	{"confirm", Confirm, false}, {"cancel", Cancel, false}, {"approve", Approve, false}, {"deny", Deny, false},
+	{"确认", Confirm, true}, {"取消", Cancel, true}, {"批准", Approve, true}, {"拒绝", Deny, true},
+}
 
 // parseCodeCommand parses s as a command that takes a code, if it starts
 // with one's word.

@@ -242,6 +242,24 @@ var parseCases = []parseCase{
 	// Chinese commands. A userId has no Han characters, so "确认AB12CD" (as
 	// Chinese input methods leave out the space) can only be a confirmation;
 	// in quotes a word is a target, never a command.
+	// The two-person rule, status and history.
+	{name: "approve", line: "approve ab12cd", want: Command{Kind: Approve, Code: "AB12CD"}},
+	{name: "slash deny", line: "/signout deny AB12CD", want: Command{Kind: Deny, Code: "AB12CD"}},
+	{name: "批准", line: "批准 AB12CD", want: Command{Kind: Approve, Code: "AB12CD"}},
+	{name: "拒绝 glued", line: "拒绝AB12CD", want: Command{Kind: Deny, Code: "AB12CD"}},
+	{name: "approve without code", line: "approve", wantErr: `missing code: send "approve CODE" with the code from the prompt`},
+	{name: "status", line: "/signout status REQ-7kq2m9xw4e", want: Command{Kind: Status, RequestID: "req-7kq2m9xw4e"}},
+	{name: "status args", line: "status req-7kq2m9xw4e", want: Command{Kind: Status, RequestID: "req-7kq2m9xw4e"}},
+	{name: "status without id", line: "/signout status", wantErr: `missing request id: send "/signout status req-…" with the id from the prompt or result`},
+	{name: "status malformed", line: "/signout status lost phone", wantErr: `"lost phone" is not a request id: it looks like req-7kq2m9xw4e`},
+	{name: "status bad id", line: "/signout status req-<b>", wantErr: `"req-<b>" is not a request id: it looks like req-7kq2m9xw4e`},
+	{name: "history", line: "/signout history", want: Command{Kind: History, Count: 10}},
+	{name: "history 50", line: "/signout history 50", want: Command{Kind: History, Count: 50}},
+	{name: "历史 3", line: "/signout 历史 3", want: Command{Kind: History, Count: 3}},
+	{name: "history 0", line: "/signout history 0", wantErr: `history takes a number of requests from 1 to 50, not "0"`},
+	{name: "history 10000", line: "/signout history 10000", wantErr: `history takes a number of requests from 1 to 50, not "10000"`},
+	{name: "history abc", line: "/signout history abc", wantErr: `history takes a number of requests from 1 to 50, not "abc"`},
+
 	{name: "帮助", line: "帮助", want: help},
 	{name: "slash 帮助", line: "/signout 帮助", want: help},
 	{name: "帮助 with words", line: "signout 帮助 一下", want: help},

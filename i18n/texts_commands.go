@@ -18,6 +18,10 @@ const (
 	SyntaxInvalidCode Key = "syntax.invalid_code" // quoted code, fewest, most characters
 	SyntaxAfterCode   Key = "syntax.after_code"   // quoted extra text, word
 
+	SyntaxMissingRequestID Key = "syntax.missing_request_id" // word
+	SyntaxInvalidRequestID Key = "syntax.invalid_request_id" // quoted text
+	SyntaxHistoryCount     Key = "syntax.history_count"      // quoted text, most
+
 	SyntaxInvisible     Key = "syntax.invisible"       // quoted target, code point (Raw "U+202E")
 	SyntaxMissingReason Key = "syntax.missing_reason"  // target as typed
 	SyntaxReasonTooLong Key = "syntax.reason_too_long" // characters, most characters
@@ -67,14 +71,15 @@ var commandTexts = texts{
   (13800138000, +86 138 0013 8000)
   or @name (in DingTalk)
 confirm CODE / cancel CODE
-/signout help
+approve CODE / deny CODE
+/signout help | status REQ | history
 e.g. /signout alice lost phone`,
 		ZH: `/signout <用户> <原因>
   用户：钉钉 userId、手机号
   （13800138000、+86 138 0013 8000）
   或 @姓名（限钉钉）
-确认 CODE / 取消 CODE
-/signout 帮助
+确认 CODE / 取消 CODE / 批准 / 拒绝
+/signout 帮助 | 状态 编号 | 历史
 也可用英文：confirm、cancel、help
 例：/signout alice 手机丢失`,
 	},
@@ -87,6 +92,10 @@ e.g. /signout alice lost phone`,
 	SyntaxMissingCode: {EN: `missing code: send "%[1]s CODE" with the code from the prompt`, ZH: "缺少确认码：请发送“%[1]s CODE”，CODE 为提示中的确认码"},
 	SyntaxInvalidCode: {EN: "invalid code %[1]s: a code is %[2]d to %[3]d letters or digits", ZH: "确认码%[1]s无效：确认码为 %[2]d 到 %[3]d 位字母或数字"},
 	SyntaxAfterCode:   {EN: `unexpected %[1]s after the code: send just "%[2]s CODE"`, ZH: "确认码后多了%[1]s：只需发送“%[2]s CODE”"},
+
+	SyntaxMissingRequestID: {EN: `missing request id: send "%[1]s" with the id from the prompt or result`, ZH: "缺少请求编号：请发送“%[1]s”，编号见提示或结果消息"},
+	SyntaxInvalidRequestID: {EN: "%[1]s is not a request id: it looks like %[2]s", ZH: "%[1]s不是请求编号：请求编号形如 %[2]s"},
+	SyntaxHistoryCount:     {EN: "%[3]s takes a number of requests from 1 to %[2]d, not %[1]s", ZH: "%[3]s 后面应为 1 到 %[2]d 之间的数字，而不是%[1]s"},
 
 	SyntaxInvisible:     {EN: "the user %[1]s contains an invisible character (%[2]s): type it again", ZH: "用户%[1]s中有不可见字符（%[2]s）：请重新输入"},
 	SyntaxMissingReason: {EN: "missing reason: say why, e.g. /signout %[1]s lost phone", ZH: "缺少原因：请写明原因，例如 /signout %[1]s 手机丢失"},
