@@ -107,6 +107,7 @@ func newApp(cfg *config.Config, withConsole bool, stdin io.Reader, stdout, stder
 		Instance:        cfg.Instance,
 		TTL:             cfg.Confirm.TTL,
 		DryRun:          cfg.DryRun,
+		TwoPerson:       cfg.Approval.TwoPerson,
 		EmployeeMessage: cfg.SignOut.EmployeeMessage,
 		Parse:           commands.Options{ReasonRequired: cfg.SignOut.RequireReason(), MaxReasonRunes: cfg.SignOut.MaxReasonLength},
 		Logger:          log,

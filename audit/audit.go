@@ -23,6 +23,11 @@ const (
 	// DryRunDone is the outcome of a confirmed request with dry_run on: so
 	// that counting succeeded counts real sign-outs only.
 	DryRunDone = "dry_run"
+	// Approved and Rejected close a two-person request: approved by a
+	// second allowed person (in place of confirmed), or denied by one or
+	// withdrawn by its requester. Approver says who.
+	Approved = "approved"
+	Rejected = "rejected"
 )
 
 // Record is one line of the audit log.
@@ -45,6 +50,9 @@ type Record struct {
 	DingTalkRequestID string `json:"requestid,omitempty"`
 	// Count, on a denied record, is how many repeated refusals it stands for.
 	Count int `json:"count,omitempty"`
+	// Approver is who approved or rejected a two-person request; it is
+	// on the approved, rejected, succeeded and failed records.
+	Approver string `json:"approver,omitempty"`
 	// Instance is the replica that wrote the record (config key instance).
 	Instance string `json:"instance,omitempty"`
 }

@@ -88,6 +88,8 @@ const (
 	NoticeProgress
 	// NoticeClosed means the prompt was closed: cancelled or expired.
 	NoticeClosed
+	// NoticeInfo answers a question: status and history.
+	NoticeInfo
 )
 
 // Notice is a message to the invoker alone, as data: front ends render
@@ -98,6 +100,9 @@ type Notice struct {
 	Kind      NoticeKind
 	RequestID string
 	Msg       i18n.Msg
+	// Private: for the reader alone, even in a group (a DingTalk group
+	// reply goes to them in a 1:1 chat instead).
+	Private bool
 }
 
 // Target is the account to be signed out, as resolved.
@@ -120,6 +125,10 @@ type Prompt struct {
 	Reason    string
 	ExpiresAt time.Time
 	DryRun    bool
+	// TwoPerson: the prompt is an approval card for the whole channel,
+	// asking anyone allowed but Requester and the target to approve.
+	TwoPerson bool
+	Requester string
 }
 
 // Result is the outcome of a confirmed request.
@@ -127,6 +136,7 @@ type Result struct {
 	RequestID string
 	Platform  string
 	Invoker   string
+	Approver  string // who approved it, under the two-person rule
 	Target    Target
 	Reason    string
 	DryRun    bool

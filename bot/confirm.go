@@ -25,6 +25,17 @@ func (e *Engine) Cancel(ctx context.Context, a Action, c Conversation) {
 	e.runAction(ctx, commands.Cancel, a, c)
 }
 
+// Approve handles an approval of a two-person request by a second person.
+func (e *Engine) Approve(ctx context.Context, a Action, c Conversation) {
+	e.runAction(ctx, commands.Approve, a, c)
+}
+
+// Deny handles a denial of a two-person request, or its withdrawal by the
+// requester.
+func (e *Engine) Deny(ctx context.Context, a Action, c Conversation) {
+	e.runAction(ctx, commands.Deny, a, c)
+}
+
 func (e *Engine) runAction(ctx context.Context, kind commands.Kind, a Action, c Conversation) {
 	if !e.begin(ctx, c, a.Platform, e.actionSlots) {
 		return
@@ -47,7 +58,7 @@ func (e *Engine) act(ctx context.Context, kind commands.Kind, a Action, c Conver
 		return
 	}
 	log = log.With("request_id", p.RequestID)
-	if why := e.checkAction(a, p); !why.IsZero() {
+	if why := e.checkAction(kind, a, p); !why.IsZero() {
 		e.obs.Command(a.Platform, "refused")
 		e.refuse(ctx, c, refusal{kind: wrongCode, platform: a.Platform, invoker: a.User,
 			notice: Notice{Kind: NoticeRefused, RequestID: p.RequestID, Msg: why},
@@ -58,10 +69,16 @@ func (e *Engine) act(ctx context.Context, kind commands.Kind, a Action, c Conver
 		e.tellClosed(ctx, c, p, state)
 		return
 	}
-	rec := p.record()
-	if kind == commands.Confirm {
-		if d := e.opt.Policy.MayInvoke(a.Platform, a.User); !d.Allowed {
-			e.deny(ctx, c, rec, log, i18n.M(i18n.NoLongerAllowed, d.Reason), d.Code)
+	if kind == commands.Confirm || kind == commands.Approve {
+		// The requester must still be allowed, and the target still not
+		// protected, when the sign-out is let go.
+		rec := p.record()
+		if d := e.opt.Policy.MayInvoke(p.Platform, p.Invoker); !d.Allowed {
+			text := i18n.M(i18n.NoLongerAllowed, d.Reason)
+			if kind == commands.Approve {
+				text, rec.Approver = i18n.M(i18n.RequesterNotAllowed, p.Invoker, d.Reason), a.User
+			}
+			e.deny(ctx, c, rec, log, text, d.Code)
 			return
 		}
 		if d := e.opt.Policy.MayTarget(p.Target.UserID); !d.Allowed {
@@ -73,11 +90,16 @@ func (e *Engine) act(ctx context.Context, kind commands.Kind, a Action, c Conver
 		e.closeAs(ctx, c, p, StateExpired, log)
 		return
 	}
-	if kind == commands.Cancel {
+	switch {
+	case kind == commands.Deny || (kind == commands.Cancel && p.TwoPerson):
+		e.reject(ctx, c, p, a.User, log)
+	case kind == commands.Cancel:
 		e.closeAs(ctx, c, p, StateCancelled, log)
-		return
+	case kind == commands.Approve:
+		e.confirm(ctx, c, p, a.User, log)
+	default:
+		e.confirm(ctx, c, p, "", log)
 	}
-	e.confirm(ctx, c, p, log)
 }
 
 // mayKnow reports whether a's sender may learn anything about p: its
@@ -85,8 +107,8 @@ func (e *Engine) act(ctx context.Context, kind commands.Kind, a Action, c Conver
 // live code looks exactly like an unknown one, so that guessing codes
 // tells nothing (who asked, the request id, that it exists).
 func (e *Engine) mayKnow(a Action, p Pending) bool {
-	if a.Platform == p.Platform && a.User == p.Invoker {
-		return true
+	if p.TwoPerson || (a.Platform == p.Platform && a.User == p.Invoker) {
+		return true // a two-person request's code is on a card the whole channel sees
 	}
 	return e.opt.Policy.MayInvoke(a.Platform, a.User).Allowed
 }
@@ -146,10 +168,22 @@ func (e *Engine) pendingCodes(ctx context.Context, platform, user string) []stri
 
 // checkAction returns why a (wrong) person or place may not act on p.
 // Such attempts do not consume the request.
-func (e *Engine) checkAction(a Action, p Pending) i18n.Msg {
+func (e *Engine) checkAction(kind commands.Kind, a Action, p Pending) i18n.Msg {
+	if p.TwoPerson {
+		return e.checkApproval(kind, a, p)
+	}
+	if kind == commands.Approve || kind == commands.Deny {
+		return i18n.M(i18n.NoApprovalNeeded, i18n.Raw(p.RequestID))
+	}
 	if a.Platform != p.Platform || a.User != p.Invoker {
 		return i18n.M(i18n.OnlyInvoker, p.Invoker, i18n.Raw(p.RequestID))
 	}
+	return sameConversation(a, p)
+}
+
+// sameConversation refuses an action from another conversation than the
+// request's, but for a direct chat with the bot.
+func sameConversation(a Action, p Pending) i18n.Msg {
 	if a.Conversation != p.Conversation && !a.Direct {
 		return i18n.M(i18n.OtherConversation, i18n.Raw(p.RequestID))
 	}
@@ -166,6 +200,8 @@ func (e *Engine) tellClosed(ctx context.Context, c Conversation, p Pending, s St
 		key = i18n.WasCancelled
 	case StateAborted:
 		key = i18n.WasAborted
+	case StateRejected:
+		key = i18n.WasRejected
 	}
 	e.tell(ctx, c, Notice{Kind: NoticeRefused, RequestID: p.RequestID, Msg: i18n.M(key, i18n.Raw(p.RequestID))})
 }
@@ -204,9 +240,10 @@ func (e *Engine) lostClaim(ctx context.Context, c Conversation, p Pending, err e
 	}
 }
 
-// confirm claims p, audits the confirmation (failing closed), signs the
-// target out and reports the result where the command was given.
-func (e *Engine) confirm(ctx context.Context, c Conversation, p Pending, log *slog.Logger) {
+// confirm claims p, audits the confirmation (or, with an approver, the
+// approval) failing closed, signs the target out and reports the result
+// where the command was given.
+func (e *Engine) confirm(ctx context.Context, c Conversation, p Pending, approver string, log *slog.Logger) {
 	if _, err := e.move(ctx, p.Code, StatePending, StateConfirmed, log); err != nil {
 		if !domainError(err) {
 			// The claim may have been made before the store went away:
@@ -216,16 +253,21 @@ func (e *Engine) confirm(ctx context.Context, c Conversation, p Pending, log *sl
 		e.lostClaim(ctx, c, p, err, log)
 		return
 	}
-	e.obs.Command(p.Platform, "confirmed")
 	rec := p.record()
-	rec.Event = audit.Confirmed
+	rec.Event, rec.Approver = audit.Confirmed, approver
+	progress := i18n.M(i18n.SigningOut, TargetLabel(p.Target))
+	if approver != "" {
+		rec.Event, progress = audit.Approved, i18n.M(i18n.ApprovedSigningOut, approver, TargetLabel(p.Target))
+	}
+	e.obs.Command(p.Platform, rec.Event)
 	if !e.record(ctx, c, rec, log) {
 		_, _ = e.move(ctx, p.Code, StateConfirmed, StateAborted, log)
 		return
 	}
-	e.tell(ctx, c, Notice{Kind: NoticeProgress, RequestID: p.RequestID, Msg: i18n.M(i18n.SigningOut, TargetLabel(p.Target))})
+	e.tell(ctx, c, Notice{Kind: NoticeProgress, RequestID: p.RequestID, Msg: progress})
 
 	res := e.signOut(ctx, p, log)
+	res.Approver = approver
 
 	rec.Event, rec.Time = audit.Succeeded, time.Time{}
 	if e.opt.DryRun {
@@ -240,6 +282,7 @@ func (e *Engine) confirm(ctx context.Context, c Conversation, p Pending, log *sl
 		res.AuditFailed = true
 		log.Error("audit write failed after the sign-out", "event", rec.Event, "err", err)
 	}
+	e.note(ctx, p, Outcome{Approver: approver, Result: rec.Event, Code: res.Code}, log)
 	e.announce(ctx, c, p, res, log)
 }
 
@@ -317,6 +360,16 @@ func (e *Engine) execute(ctx context.Context, p Pending, log *slog.Logger) Resul
 	}
 	log.Error("sign-out failed", "target", p.Target.UserID, "err", err)
 	return res
+}
+
+// note records what became of p, for status and history; a failure is
+// logged only: the audit log has the record that counts.
+func (e *Engine) note(ctx context.Context, p Pending, o Outcome, log *slog.Logger) {
+	sctx, cancel := storeCtx(context.WithoutCancel(ctx))
+	defer cancel()
+	if err := e.store.Note(sctx, p.Code, o); err != nil {
+		log.Warn("could not note the outcome in the state store; status will not show it", "err", err)
+	}
 }
 
 func (p Pending) record() audit.Record {

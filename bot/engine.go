@@ -30,6 +30,7 @@ type Options struct {
 	Instance        string
 	TTL             time.Duration
 	DryRun          bool
+	TwoPerson       bool // approval.two_person: a second allowed person approves every sign-out
 	EmployeeMessage map[string]string
 	Parse           commands.Options
 
@@ -183,7 +184,7 @@ func (e *Engine) stopped() bool {
 // request already made has slots of its own, so that under overload the
 // bot finishes what it started instead of turning its confirmations away.
 func (e *Engine) poolFor(kind commands.Kind, parseErr error) chan struct{} {
-	if parseErr == nil && (kind == commands.Confirm || kind == commands.Cancel) {
+	if parseErr == nil && (kind == commands.Confirm || kind == commands.Cancel || kind == commands.Approve || kind == commands.Deny) {
 		return e.actionSlots
 	}
 	return e.slots
@@ -267,9 +268,11 @@ func (e *Engine) Handle(ctx context.Context, m Message, c Conversation) {
 		return
 	}
 	switch cmd.Kind {
-	case commands.Confirm, commands.Cancel:
+	case commands.Confirm, commands.Cancel, commands.Approve, commands.Deny:
 		a := Action{Platform: m.Platform, User: m.Invoker, Conversation: m.Conversation, Direct: m.Direct, Code: cmd.Code}
 		e.act(ctx, cmd.Kind, a, c)
+	case commands.Status, commands.History:
+		e.lookBack(ctx, m, cmd, c)
 	case commands.SignOut:
 		e.request(ctx, m, cmd, c)
 	default:
@@ -297,6 +300,11 @@ func (e *Engine) request(ctx context.Context, m Message, cmd commands.Command, c
 		return
 	}
 	rec.Target = target.UserID
+	if why := e.twoPersonRefusal(m); !why.IsZero() {
+		e.obs.Command(m.Platform, "refused")
+		e.tell(ctx, c, Notice{Kind: NoticeRefused, RequestID: rec.RequestID, Msg: why})
+		return
+	}
 	// Protected accounts are refused before anything more is asked of DingTalk.
 	if d := e.opt.Policy.MayTarget(target.UserID); !d.Allowed {
 		e.deny(ctx, c, rec, log, i18n.M(i18n.Refused, d.Reason), d.Code)
@@ -312,7 +320,7 @@ func (e *Engine) request(ctx context.Context, m Message, cmd commands.Command, c
 	p := Pending{
 		RequestID: rec.RequestID, Platform: m.Platform, Invoker: m.Invoker, Conversation: m.Conversation,
 		Target: target, TargetInput: cmd.Target.Input, Reason: cmd.Reason,
-		CreatedAt: now, ExpiresAt: now.Add(e.opt.TTL), ReplyTo: m.ReplyTo,
+		CreatedAt: now, ExpiresAt: now.Add(e.opt.TTL), ReplyTo: m.ReplyTo, TwoPerson: e.opt.TwoPerson,
 	}
 	// Stored before it is audited: a store that is down leaves nothing
 	// half made, and a stored request is never shown before its record.
@@ -372,7 +380,8 @@ func (e *Engine) add(ctx context.Context, p *Pending) error {
 }
 
 func (p Pending) prompt(dryRun bool) Prompt {
-	return Prompt{RequestID: p.RequestID, Code: p.Code, Target: p.Target, Reason: p.Reason, ExpiresAt: p.ExpiresAt, DryRun: dryRun}
+	return Prompt{RequestID: p.RequestID, Code: p.Code, Target: p.Target, Reason: p.Reason, ExpiresAt: p.ExpiresAt, DryRun: dryRun,
+		TwoPerson: p.TwoPerson, Requester: p.Invoker}
 }
 
 // deny audits and tells a refusal, within the invoker's limits.

@@ -22,9 +22,17 @@ type Config struct {
 	Log      LogConfig      `yaml:"log"`
 	State    StateConfig    `yaml:"state"`
 	Language LanguageConfig `yaml:"language"`
+	Approval ApprovalConfig `yaml:"approval"`
 	// Instance names this replica in logs and audit records; default the
 	// host name.
 	Instance string `yaml:"instance"`
+}
+
+// ApprovalConfig is the two-person rule.
+type ApprovalConfig struct {
+	// TwoPerson: every sign-out needs the approval of a second allowed
+	// person of the same platform, not the requester and not the target.
+	TwoPerson bool `yaml:"two_person"`
 }
 
 // LanguageConfig is what the bot writes on each platform: en or zh_CN.

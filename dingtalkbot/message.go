@@ -134,7 +134,7 @@ func nextWord(s string) (word, rest string) {
 // sees it (after its normalisation, ASCII case-insensitively).
 func isCommandWord(word string) bool {
 	w := commands.Normalize(word)
-	for _, zh := range []string{"确认", "取消", "帮助"} {
+	for _, zh := range []string{"确认", "取消", "帮助", "批准", "拒绝", "状态", "历史"} {
 		if strings.HasPrefix(w, zh) { // "确认AB12CD": Chinese input often has no space
 			return true
 		}
@@ -145,7 +145,7 @@ func isCommandWord(word string) bool {
 		}
 	}
 	switch strings.ToLower(w) {
-	case "/signout", "signout", "confirm", "cancel", "help":
+	case "/signout", "signout", "confirm", "cancel", "help", "approve", "deny", "status", "history":
 		return true
 	}
 	return false

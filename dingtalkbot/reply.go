@@ -57,7 +57,23 @@ func (c *conversation) Tell(ctx context.Context, n bot.Notice) error {
 		usage := escapeMarkdown(lang.Text(commands.UsageMsg))
 		text = strings.TrimPrefix(text+"\n\n"+usage, "\n\n")
 	}
-	return c.send(ctx, c.markdown(lang.Text(i18n.M(noticeTitle(n.Kind))), text))
+	out := c.markdown(lang.Text(i18n.M(noticeTitle(n.Kind))), text)
+	if n.Private && !c.direct {
+		return c.sendPrivately(ctx, out)
+	}
+	return c.send(ctx, out)
+}
+
+// sendPrivately sends out to the sender alone, in a 1:1 chat with the
+// robot: a status or history answer asked for in a group.
+func (c *conversation) sendPrivately(ctx context.Context, out outgoing) error {
+	if c.sender == "" {
+		return errors.New("dingtalkbot: no sender to reply to privately")
+	}
+	if err := c.b.messenger.SendDirectMessage(ctx, c.robotCode, []string{c.sender}, out.msgKey, out.msgParam); err != nil {
+		return fmt.Errorf("dingtalkbot: replying in a 1:1 chat: %w", err)
+	}
+	return nil
 }
 
 // Ask implements bot.Conversation. In a group the prompt says what to type
@@ -66,6 +82,9 @@ func (c *conversation) Tell(ctx context.Context, n bot.Notice) error {
 func (c *conversation) Ask(ctx context.Context, p bot.Prompt) error {
 	lang := c.b.lang
 	word := func(k i18n.Key) string { return lang.Text(i18n.M(k)) }
+	if p.TwoPerson {
+		return c.send(ctx, c.markdown(word(i18n.DingTalkTitleApproval), approvalMarkdown(lang, p, time.Now(), c.b.cfg.RobotName)))
+	}
 	text := promptMarkdown(lang, p, time.Now(), c.direct, c.b.cfg.RobotName)
 	title := word(i18n.DingTalkTitleConfirm)
 	if !c.direct {
@@ -244,6 +263,43 @@ func promptMarkdown(lang *i18n.Printer, p bot.Prompt, now time.Time, direct bool
 	if lang.Lang() != i18n.EN {
 		// Admins used to the English commands, and scripts, keep them.
 		add(i18n.M(i18n.DingTalkEnglishToo, i18n.Raw("confirm "+code), i18n.Raw("cancel "+code)))
+	}
+	return strings.Join(lines, "\n\n")
+}
+
+// approvalMarkdown is a two-person request for the group: another allowed
+// admin sends "approve CODE" ("批准 CODE"), the requester may withdraw it.
+func approvalMarkdown(lang *i18n.Printer, p bot.Prompt, now time.Time, robotName string) string {
+	var lines []string
+	add := func(m i18n.Msg) { lines = append(lines, lang.Escaped(m, escapeLine)) }
+	if p.DryRun {
+		add(i18n.M(i18n.DingTalkDryRun))
+	}
+	add(i18n.M(i18n.DingTalkApprovalAsk, p.Requester, bot.TargetLabel(p.Target)))
+	if p.Target.Title != "" {
+		add(i18n.M(i18n.DingTalkTitleLine, p.Target.Title))
+	}
+	if !p.Target.Via.IsZero() {
+		add(i18n.M(i18n.DingTalkViaLine, p.Target.Via))
+	}
+	if !p.Target.Warning.IsZero() {
+		add(i18n.M(i18n.DingTalkWarningLine, p.Target.Warning))
+	}
+	reason := i18n.M(i18n.NoReason)
+	if p.Reason != "" {
+		reason = i18n.Plain(p.Reason)
+	}
+	add(i18n.M(i18n.DingTalkReasonLine, reason))
+	add(i18n.M(i18n.DingTalkExpiresLine, i18n.Raw(lang.Until(p.ExpiresAt, now)), p.RequestID))
+	at := ""
+	if robotName != "" {
+		at = "@" + escapeLine(robotName) + " "
+	}
+	word := func(k i18n.Key) string { return lang.Text(i18n.M(k)) }
+	code := escapeLine(p.Code)
+	add(i18n.M(i18n.DingTalkApprovalHow, i18n.Raw(at+word(i18n.DingTalkApproveWord)+" "+code), i18n.Raw(at+word(i18n.DingTalkDenyWord)+" "+code)))
+	if lang.Lang() != i18n.EN {
+		add(i18n.M(i18n.DingTalkEnglishToo, i18n.Raw("approve "+code), i18n.Raw("deny "+code)))
 	}
 	return strings.Join(lines, "\n\n")
 }

@@ -72,6 +72,43 @@ const (
 	ResultNotAudited  Key = "result.not_audited"
 	NoReason          Key = "no_reason"
 
+	TwoPersonNeedsGroup Key = "two_person.needs_group"
+	TwoPersonConsole    Key = "two_person.console"
+	TwoPersonNotConfirm Key = "two_person.not_confirm" // request
+	NoApprovalNeeded    Key = "two_person.no_approval" // request
+	ApproveOwn          Key = "two_person.approve_own" // request
+	ApproveAsTarget     Key = "two_person.approve_as_target"
+	ApproveNotAllowed   Key = "two_person.approve_not_allowed"   // reason
+	RequesterNotAllowed Key = "two_person.requester_not_allowed" // requester, reason
+	ApprovedSigningOut  Key = "two_person.approved_signing_out"  // approver, target
+	Rejected            Key = "two_person.rejected"              // request, who
+	Withdrawn           Key = "two_person.withdrawn"             // request
+	WasRejected         Key = "two_person.was_rejected"          // request
+	ResultApprovedBy    Key = "result.approved_by"               // approver
+
+	LookBackNotAllowed Key = "lookback.not_allowed" // reason
+	StatusLine         Key = "status.line"          // request, who, platform, when, target, reason
+	StatusState        Key = "status.state"         // state words
+	StatusApprover     Key = "status.approver"      // approver
+	StatusOutcome      Key = "status.outcome"       // outcome words
+	StatusExpires      Key = "status.expires"       // when
+	StatusUnknown      Key = "status.unknown"       // request
+	HistoryHead        Key = "history.head"         // count
+	HistoryEmpty       Key = "history.empty"
+	HistoryItem        Key = "history.item" // when, request, who, target, state
+	StatePending       Key = "state.pending"
+	StateAwaiting      Key = "state.awaiting"
+	StateConfirmed     Key = "state.confirmed"
+	StateApproved      Key = "state.approved"
+	StateCancelled     Key = "state.cancelled"
+	StateExpired       Key = "state.expired"
+	StateAborted       Key = "state.aborted"
+	StateRejected      Key = "state.rejected"
+	OutcomeSucceeded   Key = "outcome.succeeded"
+	OutcomeFailed      Key = "outcome.failed" // code
+	OutcomeDryRun      Key = "outcome.dry_run"
+	OutcomeRunning     Key = "outcome.running"
+
 	PromptDryRun   Key = "prompt.dry_run"
 	PromptQuestion Key = "prompt.question" // target
 	PromptTitle    Key = "prompt.title"    // title
@@ -150,6 +187,43 @@ var engineTexts = texts{
 	ResultBy:          {EN: "Requested by %[1]s. Request %[2]s", ZH: "发起人：%[1]s。请求编号 %[2]s"},
 	ResultNotAudited:  {EN: "Warning: this outcome could not be written to the audit log.", ZH: "警告：此结果未能写入审计日志。"},
 	NoReason:          {EN: "(none given)", ZH: "（未填写）"},
+
+	TwoPersonNeedsGroup: {EN: "Sign-outs need the approval of a second person here (approval.two_person), and a direct chat has nobody else to approve. Run the command in a group or channel where another allowed admin can approve it.", ZH: "此处的强制退出需要第二人批准（approval.two_person），单聊中没有其他人可以批准。请在另一位有权限的管理员也在的群或频道中发送命令。"},
+	TwoPersonConsole:    {EN: "Sign-outs need the approval of a second person (approval.two_person), and the console has one person: it takes two-person requests only with dry_run on.", ZH: "强制退出需要第二人批准（approval.two_person），而控制台只有一个人：只有开启 dry_run 时才能在控制台发起。"},
+	TwoPersonNotConfirm: {EN: "Request %[1]s needs the approval of a second allowed person: they send approve CODE (or tap Approve). You can withdraw it with deny CODE.", ZH: "请求 %[1]s 需要另一位有权限的人批准：由对方发送“批准 CODE”（或点击“批准”）。你可以发送“拒绝 CODE”撤回请求。"},
+	NoApprovalNeeded:    {EN: "Request %[1]s needs no approval: the person who asked for it confirms it.", ZH: "请求 %[1]s 无需批准：由发起人自己确认。"},
+	ApproveOwn:          {EN: "You asked for request %[1]s, so you can't approve it: another allowed person must. You can withdraw it with deny CODE.", ZH: "请求 %[1]s 是你发起的，你不能自己批准，需要另一位有权限的人批准。你可以发送“拒绝 CODE”撤回请求。"},
+	ApproveAsTarget:     {EN: "You are the person this request would sign out, so you can't approve or deny it.", ZH: "你就是此请求要强制退出的人，不能批准或拒绝它。"},
+	ApproveNotAllowed:   {EN: "You may not approve sign-outs: %[1]s.", ZH: "你无权批准强制退出：%[1]s。"},
+	RequesterNotAllowed: {EN: "%[1]s, who asked for it, may no longer sign people out: %[2]s. Nothing was done.", ZH: "发起人 %[1]s 已无权强制他人退出登录：%[2]s。未执行任何操作。"},
+	ApprovedSigningOut:  {EN: "Approved by %[1]s. Signing out %[2]s…", ZH: "已由 %[1]s 批准。正在将 %[2]s 强制退出登录…"},
+	Rejected:            {EN: "Request %[1]s was denied by %[2]s; nothing was done.", ZH: "请求 %[1]s 已被 %[2]s 拒绝，未执行任何操作。"},
+	Withdrawn:           {EN: "Request %[1]s was withdrawn by the person who asked for it; nothing was done.", ZH: "请求 %[1]s 已被发起人撤回，未执行任何操作。"},
+	WasRejected:         {EN: "Request %[1]s was denied or withdrawn; nothing was done. Run /signout again if needed.", ZH: "请求 %[1]s 已被拒绝或撤回，未执行任何操作。如有需要，请重新发送 /signout。"},
+	ResultApprovedBy:    {EN: "Approved by %[1]s.", ZH: "批准人：%[1]s。"},
+
+	LookBackNotAllowed: {EN: "You may not look at sign-out requests: %[1]s.", ZH: "你无权查看强制退出请求：%[1]s。"},
+	StatusLine:         {EN: "Request %[1]s: asked by %[2]s on %[3]s at %[4]s to sign out %[5]s. Reason: %[6]s", ZH: "请求 %[1]s：由 %[2]s 于 %[4]s 在 %[3]s 发起，将 %[5]s 强制退出登录。原因：%[6]s"},
+	StatusState:        {EN: "State: %[1]s.", ZH: "状态：%[1]s。"},
+	StatusApprover:     {EN: "Approved or denied by %[1]s.", ZH: "批准或拒绝人：%[1]s。"},
+	StatusOutcome:      {EN: "Outcome: %[1]s.", ZH: "结果：%[1]s。"},
+	StatusExpires:      {EN: "Expires %[1]s.", ZH: "%[1]s过期。"},
+	StatusUnknown:      {EN: "No request %[1]s is known: requests are kept for 24 hours after they close. Check the id in the prompt or result.", ZH: "找不到请求 %[1]s：请求关闭后只保留 24 小时。请核对提示或结果消息中的编号。"},
+	HistoryHead:        {EN: "The latest %[1]d requests, newest first:", ZH: "最近 %[1]d 个请求（最新的在前）："},
+	HistoryEmpty:       {EN: "No requests in the last 24 hours.", ZH: "最近 24 小时内没有请求。"},
+	HistoryItem:        {EN: "- %[1]s %[2]s: %[3]s → %[4]s, %[5]s", ZH: "- %[1]s %[2]s：%[3]s → %[4]s，%[5]s"},
+	StatePending:       {EN: "waiting for confirmation", ZH: "等待确认"},
+	StateAwaiting:      {EN: "waiting for a second person's approval", ZH: "等待第二人批准"},
+	StateConfirmed:     {EN: "confirmed", ZH: "已确认"},
+	StateApproved:      {EN: "approved", ZH: "已批准"},
+	StateCancelled:     {EN: "cancelled", ZH: "已取消"},
+	StateExpired:       {EN: "expired", ZH: "已过期"},
+	StateAborted:       {EN: "stopped before it ran", ZH: "执行前已中止"},
+	StateRejected:      {EN: "denied or withdrawn", ZH: "已拒绝或撤回"},
+	OutcomeSucceeded:   {EN: "signed out", ZH: "已强制退出"},
+	OutcomeFailed:      {EN: "failed (%[1]s)", ZH: "失败（%[1]s）"},
+	OutcomeDryRun:      {EN: "dry run, nothing sent", ZH: "演练，未发送"},
+	OutcomeRunning:     {EN: "running or unknown", ZH: "执行中或未知"},
 
 	PromptDryRun:   {EN: "[dry run: nothing will be sent to DingTalk]", ZH: "[演练模式：不会向钉钉发送任何请求]"},
 	PromptQuestion: {EN: "Sign out %[1]s from DingTalk on every device?", ZH: "确定要将 %[1]s 在所有设备上强制退出钉钉登录吗？"},

@@ -30,6 +30,19 @@ const (
 	SlackOnlyYou           Key = "slack.only_you"        // code
 	SlackPromptFallback    Key = "slack.prompt_fallback" // target, reason, expires, request
 	SlackNotAudited        Key = "slack.not_audited"
+	SlackApprovalQuestion  Key = "slack.approval.question" // target; after the requester's mention
+	SlackFieldRequester    Key = "slack.field.requester"
+	SlackButtonApprove     Key = "slack.button.approve"
+	SlackButtonDeny        Key = "slack.button.deny"
+	SlackApprovalHow       Key = "slack.approval.how"      // requester, code
+	SlackApprovalFallback  Key = "slack.approval.fallback" // requester, target, reason, expires, request
+	SlackApprovedBy        Key = "slack.approved_by"       // before the approver's mention
+
+	DingTalkTitleApproval Key = "dingtalk.title.approval"
+	DingTalkApprovalAsk   Key = "dingtalk.approval.ask" // requester, target
+	DingTalkApprovalHow   Key = "dingtalk.approval.how" // approve text, deny text
+	DingTalkApproveWord   Key = "dingtalk.word.approve"
+	DingTalkDenyWord      Key = "dingtalk.word.deny"
 
 	DingTalkNonText        Key = "dingtalk.non_text"
 	DingTalkRepeatedSelf   Key = "dingtalk.repeated_self"
@@ -96,6 +109,19 @@ var frontEndTexts = texts{
 	SlackOnlyYou:           {EN: "Only you can see this. You can also type `/signout confirm %[1]s` or `/signout cancel %[1]s`.", ZH: "仅你可见。也可以输入 `/signout 确认 %[1]s` 或 `/signout 取消 %[1]s`。"},
 	SlackPromptFallback:    {EN: "Confirm: sign out %[1]s from DingTalk? Reason: %[2]s. Expires %[3]s. Request %[4]s.", ZH: "请确认：将 %[1]s 强制退出钉钉登录？原因：%[2]s。%[3]s过期。请求编号 %[4]s。"},
 	SlackNotAudited:        {EN: ":warning: This outcome could not be written to the audit log.", ZH: ":warning: 此结果未能写入审计日志。"},
+	SlackApprovalQuestion:  {EN: "*asks to sign out %[1]s from DingTalk on every device. A second person must approve.*", ZH: "*请求将 %[1]s 在所有设备上强制退出钉钉登录，需要第二人批准。*"},
+	SlackFieldRequester:    {EN: "Asked by", ZH: "发起人"},
+	SlackButtonApprove:     {EN: "Approve", ZH: "批准"},
+	SlackButtonDeny:        {EN: "Deny", ZH: "拒绝"},
+	SlackApprovalHow:       {EN: "Anyone allowed to sign people out, except %[1]s and the person named, can approve. You can also type `/signout approve %[2]s` or `/signout deny %[2]s`.", ZH: "除 %[1]s 和被强制退出的人外，任何有权限的人都可以批准。也可以输入 `/signout 批准 %[2]s` 或 `/signout 拒绝 %[2]s`。"},
+	SlackApprovalFallback:  {EN: "%[1]s asks to sign out %[2]s from DingTalk; a second person must approve. Reason: %[3]s. Expires %[4]s. Request %[5]s.", ZH: "%[1]s 请求将 %[2]s 强制退出钉钉登录，需要第二人批准。原因：%[3]s。%[4]s过期。请求编号 %[5]s。"},
+	SlackApprovedBy:        {EN: "Approved by", ZH: "批准人："},
+
+	DingTalkTitleApproval: {EN: "Sign-out needs approval", ZH: "强制退出待批准"},
+	DingTalkApprovalAsk:   {EN: "**%[1]s asks to sign out %[2]s from DingTalk on every device. A second admin must approve.**", ZH: "**%[1]s 请求将 %[2]s 在所有设备上强制退出钉钉登录，需要另一位管理员批准。**"},
+	DingTalkApprovalHow:   {EN: "Another allowed admin (not the requester, not the person named) sends **%[1]s** to approve, or **%[2]s** to deny; the requester can withdraw it with **%[2]s**.", ZH: "请另一位有权限的管理员（发起人和被强制退出的人除外）发送 **%[1]s** 批准，或发送 **%[2]s** 拒绝；发起人可发送 **%[2]s** 撤回。"},
+	DingTalkApproveWord:   {EN: "approve", ZH: "批准"},
+	DingTalkDenyWord:      {EN: "deny", ZH: "拒绝"},
 
 	DingTalkNonText:        {EN: "I only read text messages. Send a command as plain text, e.g. /signout alice lost phone, or help.", ZH: "我只能读取文本消息。请用纯文本发送命令，例如 /signout alice 手机丢失，或发送“帮助”。"},
 	DingTalkRepeatedSelf:   {EN: "You @mentioned me more than once, so I can't tell what is the person to sign out, and I can't sign out myself. Mention me once, at the start, then name the person by userId, mobile number or one @mention.", ZH: "你 @ 了我不止一次，我无法判断要强制退出的是谁，也不能强制自己退出。请只在开头 @ 我一次，再用 userId、手机号或一个 @ 指定人员。"},

@@ -71,3 +71,5 @@ type stubEngine struct{}
 func (stubEngine) Handle(context.Context, bot.Message, bot.Conversation) {}
 func (stubEngine) Confirm(context.Context, bot.Action, bot.Conversation) {}
 func (stubEngine) Cancel(context.Context, bot.Action, bot.Conversation)  {}
+func (stubEngine) Approve(context.Context, bot.Action, bot.Conversation) {}
+func (stubEngine) Deny(context.Context, bot.Action, bot.Conversation)    {}

@@ -77,8 +77,12 @@ func (c *conversation) replacesPrompt(k bot.NoticeKind) bool {
 	return k == bot.NoticeClosed && c.promptInPlace
 }
 
-// Ask shows the confirmation prompt to the user alone.
+// Ask shows the confirmation prompt to the user alone; a two-person
+// approval card goes to the channel, for everyone.
 func (c *conversation) Ask(ctx context.Context, p bot.Prompt) error {
+	if p.TwoPerson {
+		return c.announce(ctx, approvalMessage(c.b.lang, p, c.b.now()), p.RequestID)
+	}
 	m := promptMessage(c.b.lang, p, c.b.now())
 	if c.responseURL != "" {
 		// Marked before sending: an expiry or cancel can arrive as soon as
@@ -103,12 +107,17 @@ func (c *conversation) setPromptInPlace(v bool) {
 
 // Announce posts the result where the command was given, for everyone.
 func (c *conversation) Announce(ctx context.Context, r bot.Result) error {
-	m := resultMessage(c.b.lang, r)
+	return c.announce(ctx, resultMessage(c.b.lang, r), r.RequestID)
+}
+
+// announce posts m to the channel, or through the response_url "in
+// channel" when the bot is not a member.
+func (c *conversation) announce(ctx context.Context, m message, requestID string) error {
 	err := c.b.postMessage(ctx, c.channel, c.thread, m)
 	if err == nil || c.responseURL == "" || !notInChannel(err) {
 		return err
 	}
-	c.b.log.Info("the bot is not in the channel; posting the result through response_url", "request_id", r.RequestID, "channel", c.channel)
+	c.b.log.Info("the bot is not in the channel; posting through response_url", "request_id", requestID, "channel", c.channel)
 	return c.b.respond(ctx, c.responseURL, m, inChannel)
 }
 

@@ -19,6 +19,10 @@ const (
 	ActionConfirm = "signout_confirm"
 	ActionCancel  = "signout_cancel"
 	ActionsBlock  = "signout_actions"
+	// The two-person rule's approval card.
+	ActionApprove  = "signout_approve"
+	ActionDeny     = "signout_deny"
+	ApprovalsBlock = "signout_approval"
 	// SlashCommand is the command the bot serves.
 	SlashCommand = "/signout"
 )
@@ -36,6 +40,8 @@ func (b *Bot) newHandler() *socketmode.SocketmodeHandler {
 	h.HandleSlashCommand(SlashCommand, b.serve(b.onSlashCommand))
 	h.HandleInteractionBlockAction(ActionConfirm, b.serve(b.onClick(ActionConfirm)))
 	h.HandleInteractionBlockAction(ActionCancel, b.serve(b.onClick(ActionCancel)))
+	h.HandleInteractionBlockAction(ActionApprove, b.serve(b.onClick(ActionApprove)))
+	h.HandleInteractionBlockAction(ActionDeny, b.serve(b.onClick(ActionDeny)))
 	h.HandleEvents(slackevents.AppMention, b.serve(b.onAppMention))
 	h.HandleDefault(b.serve(b.onOther))
 	return h

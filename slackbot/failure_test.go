@@ -485,6 +485,8 @@ type nopEngine struct{}
 func (nopEngine) Handle(context.Context, bot.Message, bot.Conversation) {}
 func (nopEngine) Confirm(context.Context, bot.Action, bot.Conversation) {}
 func (nopEngine) Cancel(context.Context, bot.Action, bot.Conversation)  {}
+func (nopEngine) Approve(context.Context, bot.Action, bot.Conversation) {}
+func (nopEngine) Deny(context.Context, bot.Action, bot.Conversation)    {}
 
 func cfgString(c slackbot.Config) string   { return fmt.Sprintf("%v", c) }
 func cfgGoString(c slackbot.Config) string { return fmt.Sprintf("%#v", c) }

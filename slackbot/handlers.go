@@ -166,9 +166,14 @@ func (b *Bot) onClick(actionID string) func(ctx context.Context, evt *socketmode
 			return
 		}
 		a := bot.Action{Platform: bot.Slack, User: cb.User.ID, Conversation: c.channel, Direct: isDM(c.channel), Code: code}
-		if actionID == ActionConfirm {
+		switch actionID {
+		case ActionConfirm:
 			b.engine.Confirm(ctx, a, c)
-		} else {
+		case ActionApprove:
+			b.engine.Approve(ctx, a, c)
+		case ActionDeny:
+			b.engine.Deny(ctx, a, c)
+		default:
 			b.engine.Cancel(ctx, a, c)
 		}
 	}

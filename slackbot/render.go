@@ -185,6 +185,45 @@ func promptMessage(lang *i18n.Printer, p bot.Prompt, now time.Time) message {
 	return message{text: text, blocks: blocks}
 }
 
+// approvalMessage renders a two-person request for the channel, with
+// Approve and Deny for anyone but the requester and the target.
+func approvalMessage(lang *i18n.Printer, p bot.Prompt, now time.Time) message {
+	label := bot.TargetLabel(p.Target)
+	expires := lang.Until(p.ExpiresAt, now)
+	word := func(k i18n.Key) string { return say(lang, i18n.M(k), maxText) }
+	var blocks []slack.Block
+	if p.DryRun {
+		blocks = append(blocks, contextText(word(i18n.SlackDryRun)))
+	}
+	blocks = append(blocks, section(mention(p.Requester)+" "+say(lang, i18n.M(i18n.SlackApprovalQuestion, label), maxText-100)))
+	fields := []*slack.TextBlockObject{field(word(i18n.SlackFieldUser), label)}
+	if p.Target.Title != "" {
+		fields = append(fields, field(word(i18n.SlackFieldTitle), p.Target.Title))
+	}
+	if !p.Target.Via.IsZero() {
+		fields = append(fields, field(word(i18n.SlackFieldVia), lang.Text(p.Target.Via)))
+	}
+	reason := p.Reason
+	if reason == "" {
+		reason = lang.Text(i18n.M(i18n.NoReason))
+	}
+	fields = append(fields, mrkdwn("*"+word(i18n.SlackFieldRequester)+"*\n"+mention(p.Requester)),
+		field(word(i18n.SlackFieldReason), reason), field(word(i18n.SlackFieldExpires), expires), field(word(i18n.SlackFieldRequest), p.RequestID))
+	blocks = append(blocks, slack.NewSectionBlock(nil, fields, nil))
+	if !p.Target.Warning.IsZero() {
+		blocks = append(blocks, section(":warning: "+say(lang, p.Target.Warning, maxText-12)))
+	}
+	blocks = append(blocks,
+		slack.NewActionBlock(ApprovalsBlock,
+			slack.NewButtonBlockElement(ActionApprove, p.Code, plain(word(i18n.SlackButtonApprove))).WithStyle(slack.StyleDanger),
+			slack.NewButtonBlockElement(ActionDeny, p.Code, plain(word(i18n.SlackButtonDeny))),
+		),
+		contextText(say(lang, i18n.M(i18n.SlackApprovalHow, p.Requester, i18n.Raw(p.Code)), maxText)),
+	)
+	text := say(lang, i18n.M(i18n.SlackApprovalFallback, p.Requester, label, reason, i18n.Raw(expires), p.RequestID), maxText)
+	return message{text: text, blocks: blocks}
+}
+
 // resultMessage renders the outcome of a confirmed request for the channel.
 func resultMessage(lang *i18n.Printer, r bot.Result) message {
 	head := say(lang, bot.ResultHeadline(r), maxText)
@@ -200,6 +239,9 @@ func resultMessage(lang *i18n.Printer, r bot.Result) message {
 			mrkdwn("*" + word(i18n.SlackFieldRequestedBy) + "*\n" + mention(r.Invoker)),
 			field(word(i18n.SlackFieldRequest), r.RequestID),
 		}, nil),
+	}
+	if r.Approver != "" {
+		blocks = append(blocks, contextText(word(i18n.SlackApprovedBy)+" "+mention(r.Approver)))
 	}
 	if r.AuditFailed {
 		blocks = append(blocks, contextText(word(i18n.SlackNotAudited)))

@@ -97,6 +97,8 @@ type Engine interface {
 	Handle(ctx context.Context, m bot.Message, c bot.Conversation)
 	Confirm(ctx context.Context, a bot.Action, c bot.Conversation)
 	Cancel(ctx context.Context, a bot.Action, c bot.Conversation)
+	Approve(ctx context.Context, a bot.Action, c bot.Conversation)
+	Deny(ctx context.Context, a bot.Action, c bot.Conversation)
 }
 
 // Bot is the Slack front end. Create it with New and serve with Run.
