@@ -72,6 +72,7 @@ type harnessOptions struct {
 	refuseOpens int
 	robotName   string
 	language    i18n.Lang // zero: English, which most tests read
+	twoPerson   bool      // approval.two_person
 }
 
 func newHarness(t testing.TB, opt harnessOptions) *harness {
@@ -107,7 +108,7 @@ func newHarness(t testing.TB, opt harnessOptions) *harness {
 	}
 	eng, err := bot.New(bot.Options{
 		Policy:    authz.New(authz.Rules{Invokers: map[string][]string{bot.DingTalk: {manager, manager2}}, Protected: []string{"ceo001"}}),
-		Directory: contacts.New(dt), SignOuter: contacts.New(dt), Audit: af,
+		Directory: contacts.New(dt), SignOuter: contacts.New(dt), Audit: af, TwoPerson: opt.twoPerson,
 		TTL: 2 * time.Minute, Logger: logger, Now: h.clock.Now,
 	})
 	if err != nil {
