@@ -28,6 +28,7 @@ const (
 	Deny                    // deny (or, by its requester, withdraw) a two-person request
 	Status                  // show the request RequestID
 	History                 // show the latest Count requests
+	Enable                  // enable Target's disabled account again, because of Reason
 )
 
 func (k Kind) String() string {
@@ -48,6 +49,8 @@ func (k Kind) String() string {
 		return "status"
 	case History:
 		return "history"
+	case Enable:
+		return "enable"
 	}
 	return "Kind(" + strconv.Itoa(int(k)) + ")"
 }
@@ -96,6 +99,9 @@ type Command struct {
 	Code      string // upper case, 4 to 12 ASCII letters or digits
 	RequestID string // lower case, "req-" and letters or digits
 	Count     int    // 1 to MaxHistory
+	// Disable, on a Confirm, also disables the account after the sign-out
+	// ("confirm CODE disable", "确认 CODE 停用").
+	Disable bool
 }
 
 // Options tune the checks Parse applies to a sign-out reason.

@@ -104,7 +104,7 @@ func checkInvariants(t *testing.T, line string, cmd Command, err error, opt Opti
 		if cmd.Count < 1 || cmd.Count > MaxHistory || cmd.RequestID != "" || cmd.Code != "" {
 			t.Fatalf("Parse(%q) = %+v: bad history", line, cmd)
 		}
-	case SignOut:
+	case SignOut, Enable:
 		checkSignOut(t, line, cmd, opt)
 	default:
 		t.Fatalf("Parse(%q) = %+v: invalid Kind", line, cmd)
@@ -163,7 +163,11 @@ func checkChineseForms(t *testing.T, line string, cmd Command, opt Options) {
 	if !ok {
 		return
 	}
-	for _, typed := range []string{word + " " + cmd.Code, word + cmd.Code, "/signout " + word + cmd.Code} {
+	suffix := ""
+	if cmd.Disable {
+		suffix = " 停用"
+	}
+	for _, typed := range []string{word + " " + cmd.Code + suffix, word + cmd.Code + suffix, "/signout " + word + cmd.Code + suffix} {
 		if got, err := Parse(typed, opt); err != nil || got != cmd {
 			t.Fatalf("Parse(%q) = %+v, but Parse(%q) = %+v, %v", line, cmd, typed, got, err)
 		}
@@ -251,12 +255,15 @@ func digitsOf(s string) string {
 func render(cmd Command) string {
 	switch cmd.Kind {
 	case Confirm, Cancel, Approve, Deny:
+		if cmd.Disable {
+			return cmd.Kind.String() + " " + cmd.Code + " disable"
+		}
 		return cmd.Kind.String() + " " + cmd.Code
 	case Status:
 		return "/signout status " + cmd.RequestID
 	case History:
 		return fmt.Sprintf("/signout history %d", cmd.Count)
-	case SignOut:
+	case SignOut, Enable:
 		target := cmd.Target.Input
 		switch cmd.Target.Kind {
 		case UserID:
@@ -267,6 +274,9 @@ func render(cmd Command) string {
 			target = "<tel:" + cmd.Target.Value + "|" + cmd.Target.Input + ">"
 		case Mention:
 			target += "\u2005"
+		}
+		if cmd.Kind == Enable {
+			return "/signout enable " + target + " " + cmd.Reason
 		}
 		return "/signout " + target + " " + cmd.Reason
 	}

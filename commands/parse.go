@@ -66,6 +66,14 @@ func parseArgs(in normalized, start int, opt Options) (Command, error) {
 	if cmd, ok, err := parseLookBack(s); ok {
 		return cmd, err
 	}
+	if word, rest := cut(s); equalFoldASCII(word, "enable") || word == "启用" {
+		cmd, err := parseSignOut(in, len(in.text)-len(rest), opt)
+		cmd.Kind = Enable
+		if err != nil {
+			return Command{}, err
+		}
+		return cmd, nil
+	}
 	return parseSignOut(in, start, opt)
 }
 
@@ -159,10 +167,11 @@ func parseCode(kind Kind, word, s string) (Command, error) {
 	if !validCode(code) {
 		return Command{}, syntaxError(i18n.SyntaxInvalidCode, quoteShort(code, 16), MinCodeLen, MaxCodeLen)
 	}
-	if extra != "" {
+	disable := kind == Confirm && (equalFoldASCII(extra, "disable") || extra == "停用")
+	if extra != "" && !disable {
 		return Command{}, syntaxError(i18n.SyntaxAfterCode, quoteShort(extra, 16), i18n.Raw(word))
 	}
-	return Command{Kind: kind, Code: upperASCII(code)}, nil
+	return Command{Kind: kind, Code: upperASCII(code), Disable: disable}, nil
 }
 
 func validCode(code string) bool {

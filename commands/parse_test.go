@@ -242,6 +242,14 @@ var parseCases = []parseCase{
 	// Chinese commands. A userId has no Han characters, so "确认AB12CD" (as
 	// Chinese input methods leave out the space) can only be a confirmation;
 	// in quotes a word is a target, never a command.
+	// Containment: enable, and confirm with disable.
+	{name: "enable", line: "/signout enable alice back from leave", opt: required, want: Command{Kind: Enable, Target: Target{Kind: UserID, Value: "alice", Input: "alice"}, Reason: "back from leave"}},
+	{name: "启用", line: "/signout 启用 alice 已找回手机", opt: required, want: Command{Kind: Enable, Target: Target{Kind: UserID, Value: "alice", Input: "alice"}, Reason: "已找回手机"}},
+	{name: "enable without reason", line: "/signout enable alice", opt: required, wantErr: "missing reason: say why, e.g. /signout alice lost phone"},
+	{name: "confirm disable", line: "confirm AB12CD disable", want: Command{Kind: Confirm, Code: "AB12CD", Disable: true}},
+	{name: "确认 停用", line: "确认 AB12CD 停用", want: Command{Kind: Confirm, Code: "AB12CD", Disable: true}},
+	{name: "cancel disable", line: "cancel AB12CD disable", wantErr: `unexpected "disable" after the code: send just "cancel CODE"`},
+
 	// The two-person rule, status and history.
 	{name: "approve", line: "approve ab12cd", want: Command{Kind: Approve, Code: "AB12CD"}},
 	{name: "slash deny", line: "/signout deny AB12CD", want: Command{Kind: Deny, Code: "AB12CD"}},
@@ -410,7 +418,7 @@ func TestNormalize(t *testing.T) {
 }
 
 func TestKindString(t *testing.T) {
-	for k, want := range map[Kind]string{Help: "help", SignOut: "signout", Confirm: "confirm", Cancel: "cancel", 0: "Kind(0)", 9: "Kind(9)"} {
+	for k, want := range map[Kind]string{Help: "help", SignOut: "signout", Confirm: "confirm", Cancel: "cancel", Enable: "enable", 0: "Kind(0)", 99: "Kind(99)"} {
 		if got := k.String(); got != want {
 			t.Errorf("Kind(%d).String() = %q, want %q", int(k), got, want)
 		}
