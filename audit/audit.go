@@ -28,6 +28,10 @@ const (
 	// withdrawn by its requester. Approver says who.
 	Approved = "approved"
 	Rejected = "rejected"
+	// Disabled and Enabled: the account was disabled after its sign-out
+	// (sign out and disable), or enabled again (/signout enable).
+	Disabled = "disabled"
+	Enabled  = "enabled"
 )
 
 // Record is one line of the audit log.

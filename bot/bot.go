@@ -61,6 +61,9 @@ type Action struct {
 	Conversation string
 	Direct       bool
 	Code         string
+	// Disable, on a confirmation, also disables the account after a
+	// successful sign-out ("sign out and disable").
+	Disable bool
 }
 
 // Conversation carries the engine's answers back to a chat. Each front end
@@ -115,6 +118,9 @@ type Target struct {
 	// Warning is something the invoker should know before confirming, e.g.
 	// that DingTalk says this is not an Enterprise Account.
 	Warning i18n.Msg `json:"warning"`
+	// Account is whether the account is disabled now, as far as the
+	// directory said before the prompt: a message, zero if not asked.
+	Account i18n.Msg `json:"account"`
 }
 
 // Prompt asks the invoker to confirm one pending request.
@@ -129,6 +135,8 @@ type Prompt struct {
 	// asking anyone allowed but Requester and the target to approve.
 	TwoPerson bool
 	Requester string
+	// Enable: the request enables the account instead of signing it out.
+	Enable bool
 }
 
 // Result is the outcome of a confirmed request.
@@ -146,6 +154,13 @@ type Result struct {
 	Problem           i18n.Msg
 	Code              string
 	DingTalkRequestID string
+	// Enable: the request enabled the account instead of signing it out.
+	Enable bool
+	// Disable: disabling was asked for after the sign-out; Disabled says
+	// it worked, DisableProblem why not.
+	Disable        bool
+	Disabled       bool
+	DisableProblem i18n.Msg
 	// AuditFailed is set when the outcome could not be written to the audit log.
 	AuditFailed bool
 	failure     string // the audit detail of a failure: a machine value

@@ -96,9 +96,9 @@ func (e *Engine) act(ctx context.Context, kind commands.Kind, a Action, c Conver
 	case kind == commands.Cancel:
 		e.closeAs(ctx, c, p, StateCancelled, log)
 	case kind == commands.Approve:
-		e.confirm(ctx, c, p, a.User, log)
+		e.confirm(ctx, c, p, a.User, false, log)
 	default:
-		e.confirm(ctx, c, p, "", log)
+		e.confirm(ctx, c, p, "", a.Disable && !p.Enable, log)
 	}
 }
 
@@ -243,7 +243,7 @@ func (e *Engine) lostClaim(ctx context.Context, c Conversation, p Pending, err e
 // confirm claims p, audits the confirmation (or, with an approver, the
 // approval) failing closed, signs the target out and reports the result
 // where the command was given.
-func (e *Engine) confirm(ctx context.Context, c Conversation, p Pending, approver string, log *slog.Logger) {
+func (e *Engine) confirm(ctx context.Context, c Conversation, p Pending, approver string, disable bool, log *slog.Logger) {
 	if _, err := e.move(ctx, p.Code, StatePending, StateConfirmed, log); err != nil {
 		if !domainError(err) {
 			// The claim may have been made before the store went away:
@@ -256,6 +256,9 @@ func (e *Engine) confirm(ctx context.Context, c Conversation, p Pending, approve
 	rec := p.record()
 	rec.Event, rec.Approver = audit.Confirmed, approver
 	progress := i18n.M(i18n.SigningOut, TargetLabel(p.Target))
+	if p.Enable {
+		progress = i18n.M(i18n.EnablingNow, TargetLabel(p.Target))
+	}
 	if approver != "" {
 		rec.Event, progress = audit.Approved, i18n.M(i18n.ApprovedSigningOut, approver, TargetLabel(p.Target))
 	}
@@ -270,6 +273,9 @@ func (e *Engine) confirm(ctx context.Context, c Conversation, p Pending, approve
 	res.Approver = approver
 
 	rec.Event, rec.Time = audit.Succeeded, time.Time{}
+	if p.Enable {
+		rec.Event = audit.Enabled
+	}
 	if e.opt.DryRun {
 		rec.Event = audit.DryRunDone
 	}
@@ -281,6 +287,9 @@ func (e *Engine) confirm(ctx context.Context, c Conversation, p Pending, approve
 		e.obs.AuditFailure()
 		res.AuditFailed = true
 		log.Error("audit write failed after the sign-out", "event", rec.Event, "err", err)
+	}
+	if disable && res.OK {
+		e.disable(ctx, p, &res, rec, log)
 	}
 	e.note(ctx, p, Outcome{Approver: approver, Result: rec.Event, Code: res.Code}, log)
 	e.announce(ctx, c, p, res, log)
@@ -328,15 +337,20 @@ func (e *Engine) bounded(parent context.Context, d time.Duration) (context.Conte
 
 // execute calls DingTalk (or, in a dry run, doesn't).
 func (e *Engine) execute(ctx context.Context, p Pending, log *slog.Logger) Result {
-	res := Result{RequestID: p.RequestID, Platform: p.Platform, Invoker: p.Invoker, Target: p.Target, Reason: p.Reason, DryRun: e.opt.DryRun}
+	res := Result{RequestID: p.RequestID, Platform: p.Platform, Invoker: p.Invoker, Target: p.Target, Reason: p.Reason, DryRun: e.opt.DryRun, Enable: p.Enable}
 	if e.opt.DryRun {
 		res.OK = true
 		e.obs.SignOut("dry_run", 0)
-		log.Info("dry run: sign-out not sent", "target", p.Target.UserID)
+		log.Info("dry run: nothing sent", "target", p.Target.UserID, "enable", p.Enable)
 		return res
 	}
 	start := time.Now()
-	err := e.opt.SignOuter.SignOut(ctx, p.Target.UserID, p.Reason, e.opt.EmployeeMessage)
+	var err error
+	if p.Enable {
+		err = e.opt.Containment.Enable(ctx, p.Target.UserID)
+	} else {
+		err = e.opt.SignOuter.SignOut(ctx, p.Target.UserID, p.Reason, e.opt.EmployeeMessage)
+	}
 	took := time.Since(start).Seconds()
 	if err == nil {
 		res.OK = true

@@ -25,6 +25,16 @@ type SignOuter interface {
 	SignOut(ctx context.Context, userID, reason string, i18n map[string]string) error
 }
 
+// Containment disables an account (so that stolen credentials can't sign
+// back in after the sign-out) and enables it again. contacts.Directory
+// implements it for DingTalk; errors as for Directory.
+type Containment interface {
+	Disable(ctx context.Context, userID, reason string) error
+	Enable(ctx context.Context, userID string) error
+	// Disabled reports whether the account is disabled now.
+	Disabled(ctx context.Context, userID string) (bool, error)
+}
+
 // Auditor appends audit records durably. *audit.File implements it.
 type Auditor interface {
 	Write(r audit.Record) error

@@ -22,7 +22,9 @@ type Options struct {
 	Policy    *authz.Policy
 	Directory Directory // nil: targets by userId only, no names
 	SignOuter SignOuter
-	Audit     Auditor
+	// Containment disables and enables accounts; nil: only in a dry run.
+	Containment Containment
+	Audit       Auditor
 	Store     Store    // nil: a MemoryStore
 	Observer  Observer // nil: none
 
@@ -273,7 +275,7 @@ func (e *Engine) Handle(ctx context.Context, m Message, c Conversation) {
 		e.act(ctx, cmd.Kind, a, c)
 	case commands.Status, commands.History:
 		e.lookBack(ctx, m, cmd, c)
-	case commands.SignOut:
+	case commands.SignOut, commands.Enable:
 		e.request(ctx, m, cmd, c)
 	default:
 		e.obs.Command(m.Platform, "help")
@@ -321,6 +323,7 @@ func (e *Engine) request(ctx context.Context, m Message, cmd commands.Command, c
 		RequestID: rec.RequestID, Platform: m.Platform, Invoker: m.Invoker, Conversation: m.Conversation,
 		Target: target, TargetInput: cmd.Target.Input, Reason: cmd.Reason,
 		CreatedAt: now, ExpiresAt: now.Add(e.opt.TTL), ReplyTo: m.ReplyTo, TwoPerson: e.opt.TwoPerson,
+		Enable: cmd.Kind == commands.Enable,
 	}
 	// Stored before it is audited: a store that is down leaves nothing
 	// half made, and a stored request is never shown before its record.
@@ -381,7 +384,7 @@ func (e *Engine) add(ctx context.Context, p *Pending) error {
 
 func (p Pending) prompt(dryRun bool) Prompt {
 	return Prompt{RequestID: p.RequestID, Code: p.Code, Target: p.Target, Reason: p.Reason, ExpiresAt: p.ExpiresAt, DryRun: dryRun,
-		TwoPerson: p.TwoPerson, Requester: p.Invoker}
+		TwoPerson: p.TwoPerson, Requester: p.Invoker, Enable: p.Enable}
 }
 
 // deny audits and tells a refusal, within the invoker's limits.
@@ -531,6 +534,7 @@ func (e *Engine) describe(ctx context.Context, t *Target, log *slog.Logger) (ref
 			t.Warning = i18n.M(i18n.WarnNotEnterprise)
 		}
 	}
+	t.Account = e.accountState(ctx, t.UserID, log)
 	return i18n.Msg{}, ""
 }
 

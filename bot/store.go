@@ -75,6 +75,8 @@ type Pending struct {
 	ReplyTo      Address   `json:"reply_to"`
 	// TwoPerson: a second allowed person must approve it (approval.two_person).
 	TwoPerson bool `json:"two_person,omitempty"`
+	// Enable: the request enables the account instead of signing it out.
+	Enable bool `json:"enable,omitempty"`
 	// What happened, once it did: for /signout status and history.
 	Outcome Outcome `json:"outcome,omitzero"`
 }

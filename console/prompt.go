@@ -15,7 +15,11 @@ func promptLines(lang *i18n.Printer, p bot.Prompt, now time.Time) string {
 	if p.DryRun {
 		lines = append(lines, i18n.M(i18n.PromptDryRun))
 	}
-	lines = append(lines, i18n.M(i18n.PromptQuestion, bot.TargetLabel(p.Target)))
+	question := i18n.PromptQuestion
+	if p.Enable {
+		question = i18n.PromptEnable
+	}
+	lines = append(lines, i18n.M(question, bot.TargetLabel(p.Target)))
 	if p.Target.Title != "" {
 		lines = append(lines, i18n.M(i18n.PromptTitle, p.Target.Title))
 	}
@@ -25,8 +29,14 @@ func promptLines(lang *i18n.Printer, p bot.Prompt, now time.Time) string {
 	if !p.Target.Warning.IsZero() {
 		lines = append(lines, i18n.M(i18n.PromptNote, p.Target.Warning))
 	}
+	if !p.Target.Account.IsZero() {
+		lines = append(lines, p.Target.Account)
+	}
 	lines = append(lines, i18n.M(i18n.PromptReason, p.Reason),
 		i18n.M(i18n.PromptTyped, i18n.Raw(p.Code)),
 		i18n.M(i18n.PromptExpires, i18n.Raw(lang.Until(p.ExpiresAt, now)), i18n.Raw(p.RequestID)))
+	if !p.Enable {
+		lines = append(lines[:len(lines)-1], i18n.M(i18n.PromptTypedDisable, i18n.Raw(p.Code)), lines[len(lines)-1])
+	}
 	return strings.TrimRight(lang.Text(i18n.Lines(lines...)), "\n")
 }

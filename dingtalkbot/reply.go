@@ -87,6 +87,9 @@ func (c *conversation) Ask(ctx context.Context, p bot.Prompt) error {
 	}
 	text := promptMarkdown(lang, p, time.Now(), c.direct, c.b.cfg.RobotName)
 	title := word(i18n.DingTalkTitleConfirm)
+	if p.Enable {
+		title = word(i18n.DingTalkTitleEnable)
+	}
 	if !c.direct {
 		return c.send(ctx, c.markdown(title, text))
 	}
@@ -230,7 +233,11 @@ func promptMarkdown(lang *i18n.Printer, p bot.Prompt, now time.Time, direct bool
 	if p.DryRun {
 		add(i18n.M(i18n.DingTalkDryRun))
 	}
-	add(i18n.M(i18n.DingTalkQuestion, bot.TargetLabel(p.Target)))
+	question := i18n.DingTalkQuestion
+	if p.Enable {
+		question = i18n.DingTalkEnableQuestion
+	}
+	add(i18n.M(question, bot.TargetLabel(p.Target)))
 	if p.Target.Title != "" {
 		add(i18n.M(i18n.DingTalkTitleLine, p.Target.Title))
 	}
@@ -239,6 +246,9 @@ func promptMarkdown(lang *i18n.Printer, p bot.Prompt, now time.Time, direct bool
 	}
 	if !p.Target.Warning.IsZero() {
 		add(i18n.M(i18n.DingTalkWarningLine, p.Target.Warning))
+	}
+	if !p.Target.Account.IsZero() {
+		add(p.Target.Account)
 	}
 	reason := i18n.M(i18n.NoReason)
 	if p.Reason != "" {
@@ -259,6 +269,9 @@ func promptMarkdown(lang *i18n.Printer, p bot.Prompt, now time.Time, direct bool
 	default:
 		add(i18n.M(i18n.DingTalkMentionAndSend, i18n.Raw(confirm), i18n.Raw(cancel)))
 		add(i18n.M(i18n.DingTalkOrDirect, i18n.Raw(confirm)))
+	}
+	if !p.Enable {
+		add(i18n.M(i18n.DingTalkDisableHint, i18n.Raw(confirm+" "+word(i18n.DingTalkDisableWord))))
 	}
 	if lang.Lang() != i18n.EN {
 		// Admins used to the English commands, and scripts, keep them.

@@ -109,6 +109,19 @@ const (
 	OutcomeDryRun      Key = "outcome.dry_run"
 	OutcomeRunning     Key = "outcome.running"
 
+	AccountActive      Key = "account.active"
+	AccountDisabled    Key = "account.disabled"
+	AccountUnknown     Key = "account.unknown"        // why
+	ResultDisabled     Key = "result.disabled"        // target
+	ResultDisableFail  Key = "result.disable_failed"  // target, problem
+	ResultEnabled      Key = "result.enabled"         // target
+	ResultEnableFail   Key = "result.enable_failed"   // target, problem
+	ResultDryDisable   Key = "result.dry_run_disable" // target
+	ResultDryEnable    Key = "result.dry_run_enable"  // target
+	EnablingNow        Key = "enabling"               // target
+	PromptEnable       Key = "prompt.enable"          // target
+	PromptTypedDisable Key = "prompt.typed_disable"   // code
+
 	PromptDryRun   Key = "prompt.dry_run"
 	PromptQuestion Key = "prompt.question" // target
 	PromptTitle    Key = "prompt.title"    // title
@@ -224,6 +237,19 @@ var engineTexts = texts{
 	OutcomeFailed:      {EN: "failed (%[1]s)", ZH: "失败（%[1]s）"},
 	OutcomeDryRun:      {EN: "dry run, nothing sent", ZH: "演练，未发送"},
 	OutcomeRunning:     {EN: "running or unknown", ZH: "执行中或未知"},
+
+	AccountActive:      {EN: "Account: active in DingTalk.", ZH: "账号状态：钉钉中正常启用。"},
+	AccountDisabled:    {EN: "Account: already disabled in DingTalk.", ZH: "账号状态：钉钉中已停用。"},
+	AccountUnknown:     {EN: "Account status unknown: %[1]s", ZH: "账号状态未知：%[1]s"},
+	ResultDisabled:     {EN: "🔒 Also disabled %[1]s: they can't sign back in until the account is enabled.", ZH: "🔒 已同时停用 %[1]s 的账号：重新启用前无法再次登录。"},
+	ResultDisableFail:  {EN: "⚠️ Signed out, but could not disable %[1]s: %[2]s", ZH: "⚠️ 已强制退出，但未能停用 %[1]s：%[2]s"},
+	ResultEnabled:      {EN: "✅ Enabled %[1]s in DingTalk again.", ZH: "✅ 已在钉钉中重新启用 %[1]s。"},
+	ResultEnableFail:   {EN: "❌ Could not enable %[1]s: %[2]s", ZH: "❌ 未能启用 %[1]s：%[2]s"},
+	ResultDryDisable:   {EN: "Dry run: would also have disabled %[1]s.", ZH: "演练：本应同时停用 %[1]s。"},
+	ResultDryEnable:    {EN: "Dry run: would have enabled %[1]s (nothing was sent to DingTalk).", ZH: "演练：本应启用 %[1]s（未向钉钉发送任何请求）。"},
+	EnablingNow:        {EN: "Enabling %[1]s…", ZH: "正在启用 %[1]s…"},
+	PromptEnable:       {EN: "Enable %[1]s in DingTalk again?", ZH: "确定要在钉钉中重新启用 %[1]s 吗？"},
+	PromptTypedDisable: {EN: "To sign out and disable the account send: confirm %[1]s disable", ZH: "强制退出并停用账号请发送：确认 %[1]s 停用"},
 
 	PromptDryRun:   {EN: "[dry run: nothing will be sent to DingTalk]", ZH: "[演练模式：不会向钉钉发送任何请求]"},
 	PromptQuestion: {EN: "Sign out %[1]s from DingTalk on every device?", ZH: "确定要将 %[1]s 在所有设备上强制退出钉钉登录吗？"},

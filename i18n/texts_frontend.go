@@ -30,6 +30,14 @@ const (
 	SlackOnlyYou           Key = "slack.only_you"        // code
 	SlackPromptFallback    Key = "slack.prompt_fallback" // target, reason, expires, request
 	SlackNotAudited        Key = "slack.not_audited"
+	SlackButtonDisable     Key = "slack.button.disable"
+	SlackButtonEnable      Key = "slack.button.enable"
+	SlackEnableQuestion    Key = "slack.enable_question"    // target
+	SlackDisableHint       Key = "slack.disable_hint"       // code
+	DingTalkEnableQuestion Key = "dingtalk.enable_question" // target
+	DingTalkDisableHint    Key = "dingtalk.disable_hint"    // confirm-and-disable text
+	DingTalkTitleEnable    Key = "dingtalk.title.enable"
+	DingTalkDisableWord    Key = "dingtalk.word.disable"
 	SlackApprovalQuestion  Key = "slack.approval.question" // target; after the requester's mention
 	SlackFieldRequester    Key = "slack.field.requester"
 	SlackButtonApprove     Key = "slack.button.approve"
@@ -109,6 +117,14 @@ var frontEndTexts = texts{
 	SlackOnlyYou:           {EN: "Only you can see this. You can also type `/signout confirm %[1]s` or `/signout cancel %[1]s`.", ZH: "仅你可见。也可以输入 `/signout 确认 %[1]s` 或 `/signout 取消 %[1]s`。"},
 	SlackPromptFallback:    {EN: "Confirm: sign out %[1]s from DingTalk? Reason: %[2]s. Expires %[3]s. Request %[4]s.", ZH: "请确认：将 %[1]s 强制退出钉钉登录？原因：%[2]s。%[3]s过期。请求编号 %[4]s。"},
 	SlackNotAudited:        {EN: ":warning: This outcome could not be written to the audit log.", ZH: ":warning: 此结果未能写入审计日志。"},
+	SlackButtonDisable:     {EN: "Sign out and disable", ZH: "强制退出并停用"},
+	SlackButtonEnable:      {EN: "Enable", ZH: "启用"},
+	SlackEnableQuestion:    {EN: "*Enable %[1]s in DingTalk again?*", ZH: "*确定要在钉钉中重新启用 %[1]s 吗？*"},
+	SlackDisableHint:       {EN: "*Sign out and disable* also disables the account, so stolen credentials can't sign back in (`/signout confirm %[1]s disable`).", ZH: "*强制退出并停用* 会同时停用账号，被盗的凭据无法再次登录（`/signout 确认 %[1]s 停用`）。"},
+	DingTalkEnableQuestion: {EN: "**Enable %[1]s in DingTalk again?**", ZH: "**确定要在钉钉中重新启用 %[1]s 吗？**"},
+	DingTalkDisableHint:    {EN: "To sign out and also disable the account (stolen credentials can't sign back in), send **%[1]s**.", ZH: "如需强制退出并停用账号（被盗的凭据无法再次登录），请发送 **%[1]s**。"},
+	DingTalkTitleEnable:    {EN: "Confirm enabling", ZH: "确认启用"},
+	DingTalkDisableWord:    {EN: "disable", ZH: "停用"},
 	SlackApprovalQuestion:  {EN: "*asks to sign out %[1]s from DingTalk on every device. A second person must approve.*", ZH: "*请求将 %[1]s 在所有设备上强制退出钉钉登录，需要第二人批准。*"},
 	SlackFieldRequester:    {EN: "Asked by", ZH: "发起人"},
 	SlackButtonApprove:     {EN: "Approve", ZH: "批准"},

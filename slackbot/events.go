@@ -17,6 +17,8 @@ import (
 // Action IDs of the confirmation buttons and the block that holds them.
 const (
 	ActionConfirm = "signout_confirm"
+	// ActionConfirmDisable signs out and then disables the account.
+	ActionConfirmDisable = "signout_confirm_disable"
 	ActionCancel  = "signout_cancel"
 	ActionsBlock  = "signout_actions"
 	// The two-person rule's approval card.
@@ -40,6 +42,7 @@ func (b *Bot) newHandler() *socketmode.SocketmodeHandler {
 	h.HandleSlashCommand(SlashCommand, b.serve(b.onSlashCommand))
 	h.HandleInteractionBlockAction(ActionConfirm, b.serve(b.onClick(ActionConfirm)))
 	h.HandleInteractionBlockAction(ActionCancel, b.serve(b.onClick(ActionCancel)))
+	h.HandleInteractionBlockAction(ActionConfirmDisable, b.serve(b.onClick(ActionConfirmDisable)))
 	h.HandleInteractionBlockAction(ActionApprove, b.serve(b.onClick(ActionApprove)))
 	h.HandleInteractionBlockAction(ActionDeny, b.serve(b.onClick(ActionDeny)))
 	h.HandleEvents(slackevents.AppMention, b.serve(b.onAppMention))

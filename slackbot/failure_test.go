@@ -151,7 +151,7 @@ func TestResponseURLFailsPromptFallsBackToEphemeral(t *testing.T) {
 		t.Fatalf("fallback prompt %v", f)
 	}
 	bs := buttons(t, json.RawMessage(f.Get("blocks")))
-	if len(bs) != 2 {
+	if len(bs) != 3 {
 		t.Fatalf("fallback prompt buttons %+v", bs)
 	}
 	// The click on it still works.
@@ -275,7 +275,7 @@ func TestReconnectAfterDroppedSocket(t *testing.T) {
 	h.waitConnected(2)
 	env, resp := h.slash(invoker, "alice lost laptop")
 	h.acked(env)
-	if len(buttons(t, h.response(resp, 1).Blocks)) != 2 {
+	if len(buttons(t, h.response(resp, 1).Blocks)) != 3 {
 		t.Fatal("no prompt after reconnecting")
 	}
 	l := h.logs.String()
@@ -357,7 +357,7 @@ func TestOrgBoundary(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.acked(env)
-	if len(buttons(t, h.response("own", 1).Blocks)) != 2 {
+	if len(buttons(t, h.response("own", 1).Blocks)) != 3 {
 		t.Fatal("no prompt for the org's own user")
 	}
 }
@@ -512,7 +512,7 @@ func TestMentionWhileAuthTestFails(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if bs := buttons(t, json.RawMessage(eph[0].Form.Get("blocks"))); len(bs) != 2 {
+	if bs := buttons(t, json.RawMessage(eph[0].Form.Get("blocks"))); len(bs) != 3 {
 		t.Fatalf("want a prompt with buttons, got %v", eph[0].Form)
 	}
 }

@@ -23,7 +23,8 @@ func TestHappyPath(t *testing.T) {
 		t.Fatalf("prompt must be ephemeral: %s", prompt.Body)
 	}
 	bs := buttons(t, prompt.Blocks)
-	if len(bs) != 2 || bs[0].ActionID != slackbot.ActionConfirm || bs[0].Style != "danger" || bs[1].ActionID != slackbot.ActionCancel ||
+	if len(bs) != 3 || bs[0].ActionID != slackbot.ActionConfirm || bs[0].Style != "danger" || bs[1].ActionID != slackbot.ActionCancel ||
+		bs[2].ActionID != slackbot.ActionConfirmDisable || bs[2].Value != bs[0].Value || bs[2].Label != "Sign out and disable" ||
 		bs[0].Value == "" || bs[0].Value != bs[1].Value || bs[0].Label != "Sign out" || bs[1].Label != "Cancel" {
 		t.Fatalf("prompt buttons %+v", bs)
 	}
@@ -314,7 +315,7 @@ func TestMentionInThread(t *testing.T) {
 		t.Fatalf("prompt posted as %v", f)
 	}
 	bs := buttons(t, json.RawMessage(f.Get("blocks")))
-	if len(bs) != 2 {
+	if len(bs) != 3 {
 		t.Fatalf("buttons %+v", bs)
 	}
 	// Slack redelivers the same event: no second prompt.
@@ -440,7 +441,7 @@ func TestHundredCommandsAtOnceAreAllAcked(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, r := range h.slack.Responses("") {
-		if len(buttons(t, r.Blocks)) != 2 {
+		if len(buttons(t, r.Blocks)) != 3 {
 			t.Fatalf("not a prompt: %s", r.Body)
 		}
 	}

@@ -169,6 +169,9 @@ func (b *Bot) onClick(actionID string) func(ctx context.Context, evt *socketmode
 		switch actionID {
 		case ActionConfirm:
 			b.engine.Confirm(ctx, a, c)
+		case ActionConfirmDisable:
+			a.Disable = true
+			b.engine.Confirm(ctx, a, c)
 		case ActionApprove:
 			b.engine.Approve(ctx, a, c)
 		case ActionDeny:

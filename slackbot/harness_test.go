@@ -294,8 +294,8 @@ func (h *harness) prompt(text string) (code, respID string) {
 		h.t.Fatalf("prompt not ephemeral: %s", r.Body)
 	}
 	bs := buttons(h.t, r.Blocks)
-	if len(bs) != 2 {
-		h.t.Fatalf("want 2 buttons in the prompt, got %+v in %s", bs, r.Body)
+	if len(bs) != 3 {
+		h.t.Fatalf("want 3 buttons in the prompt, got %+v in %s", bs, r.Body)
 	}
 	return bs[0].Value, respID
 }

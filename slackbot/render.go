@@ -153,7 +153,11 @@ func promptMessage(lang *i18n.Printer, p bot.Prompt, now time.Time) message {
 	if p.DryRun {
 		blocks = append(blocks, contextText(word(i18n.SlackDryRun)))
 	}
-	blocks = append(blocks, section(say(lang, i18n.M(i18n.SlackQuestion, label), maxText)))
+	question := i18n.SlackQuestion
+	if p.Enable {
+		question = i18n.SlackEnableQuestion
+	}
+	blocks = append(blocks, section(say(lang, i18n.M(question, label), maxText)))
 
 	fields := []*slack.TextBlockObject{field(word(i18n.SlackFieldUser), label)}
 	if p.Target.Title != "" {
@@ -173,14 +177,21 @@ func promptMessage(lang *i18n.Printer, p bot.Prompt, now time.Time) message {
 	if !p.Target.Warning.IsZero() {
 		blocks = append(blocks, section(":warning: "+say(lang, p.Target.Warning, maxText-12)))
 	}
+	if !p.Target.Account.IsZero() {
+		blocks = append(blocks, contextText(say(lang, p.Target.Account, maxText)))
+	}
 	code := i18n.Raw(p.Code)
-	blocks = append(blocks,
-		slack.NewActionBlock(ActionsBlock,
-			slack.NewButtonBlockElement(ActionConfirm, p.Code, plain(word(i18n.SlackButtonSignOut))).WithStyle(slack.StyleDanger),
-			slack.NewButtonBlockElement(ActionCancel, p.Code, plain(word(i18n.SlackButtonCancel))),
-		),
-		contextText(say(lang, i18n.M(i18n.SlackOnlyYou, code), maxText)),
-	)
+	confirm := slack.NewButtonBlockElement(ActionConfirm, p.Code, plain(word(i18n.SlackButtonSignOut))).WithStyle(slack.StyleDanger)
+	buttons := []slack.BlockElement{confirm, slack.NewButtonBlockElement(ActionCancel, p.Code, plain(word(i18n.SlackButtonCancel)))}
+	if p.Enable {
+		buttons[0] = slack.NewButtonBlockElement(ActionConfirm, p.Code, plain(word(i18n.SlackButtonEnable))).WithStyle(slack.StylePrimary)
+	} else {
+		buttons = append(buttons, slack.NewButtonBlockElement(ActionConfirmDisable, p.Code, plain(word(i18n.SlackButtonDisable))).WithStyle(slack.StyleDanger))
+	}
+	blocks = append(blocks, slack.NewActionBlock(ActionsBlock, buttons...), contextText(say(lang, i18n.M(i18n.SlackOnlyYou, code), maxText)))
+	if !p.Enable {
+		blocks = append(blocks, contextText(say(lang, i18n.M(i18n.SlackDisableHint, code), maxText)))
+	}
 	text := say(lang, i18n.M(i18n.SlackPromptFallback, label, reason, i18n.Raw(expires), p.RequestID), maxText)
 	return message{text: text, blocks: blocks}
 }
