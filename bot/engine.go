@@ -339,7 +339,9 @@ func (e *Engine) request(ctx context.Context, m Message, cmd commands.Command, c
 	e.obs.Command(m.Platform, "requested")
 	log.Info("sign-out requested", "target", target.UserID, "via", cmd.Target.Kind.String(), "expires", p.ExpiresAt)
 	prompt := p.prompt(e.opt.DryRun)
-	prompt.Target.Warning = i18n.Sentences(prompt.Target.Warning, e.duplicateWarning(ctx, p))
+	if dup := e.duplicateWarning(ctx, p); !dup.IsZero() {
+		prompt.Target.Warning = i18n.Sentences(prompt.Target.Warning, dup)
+	}
 	if err := c.Ask(ctx, prompt); err != nil {
 		log.Error("could not show the confirmation prompt", "err", err)
 	}

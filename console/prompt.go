@@ -36,7 +36,7 @@ func promptLines(lang *i18n.Printer, p bot.Prompt, now time.Time) string {
 		i18n.M(i18n.PromptTyped, i18n.Raw(p.Code)),
 		i18n.M(i18n.PromptExpires, i18n.Raw(lang.Until(p.ExpiresAt, now)), i18n.Raw(p.RequestID)))
 	if !p.Enable {
-		lines = append(lines[:len(lines)-1], i18n.M(i18n.PromptTypedDisable, i18n.Raw(p.Code)), lines[len(lines)-1])
+		lines = append(lines, i18n.M(i18n.PromptTypedDisable, i18n.Raw(p.Code)))
 	}
 	return strings.TrimRight(lang.Text(i18n.Lines(lines...)), "\n")
 }

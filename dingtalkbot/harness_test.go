@@ -71,8 +71,9 @@ type harness struct {
 type harnessOptions struct {
 	refuseOpens int
 	robotName   string
-	language    i18n.Lang // zero: English, which most tests read
-	twoPerson   bool      // approval.two_person
+	language    i18n.Lang     // zero: English
+	sweep       time.Duration // how often the engine closes expired requests; zero: its default
+	twoPerson   bool          // approval.two_person
 }
 
 func newHarness(t testing.TB, opt harnessOptions) *harness {
@@ -109,7 +110,7 @@ func newHarness(t testing.TB, opt harnessOptions) *harness {
 	eng, err := bot.New(bot.Options{
 		Policy:    authz.New(authz.Rules{Invokers: map[string][]string{bot.DingTalk: {manager, manager2}}, Protected: []string{"ceo001"}}),
 		Directory: contacts.New(dt), SignOuter: contacts.New(dt), Audit: af, TwoPerson: opt.twoPerson,
-		TTL: 2 * time.Minute, Logger: logger, Now: h.clock.Now,
+		TTL: 2 * time.Minute, SweepInterval: opt.sweep, Logger: logger, Now: h.clock.Now,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -293,9 +294,9 @@ func waitFor(t testing.TB, what string, cond func() bool) {
 	}
 }
 
-var codeInPrompt = regexp.MustCompile(`confirm ([A-Z0-9]{4,12})\*\*`)
+var codeInPrompt = regexp.MustCompile(`(?:confirm|确认) ([A-Z0-9]{4,12})\*\*`)
 
-// code is the confirmation code in a prompt.
+// code is the confirmation code in a prompt, in either language.
 func code(t testing.TB, m webhookMsg) string {
 	t.Helper()
 	sub := codeInPrompt.FindStringSubmatch(m.text())
@@ -304,6 +305,10 @@ func code(t testing.TB, m webhookMsg) string {
 	}
 	return sub[1]
 }
+
+// withCode puts a prompt's confirmation code where CODE stands in a
+// test's expected text.
+func withCode(s, code string) string { return strings.ReplaceAll(s, "CODE", code) }
 
 // auditEvents lists the events in the audit file.
 func (h *harness) auditEvents() []string {

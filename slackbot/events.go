@@ -19,8 +19,8 @@ const (
 	ActionConfirm = "signout_confirm"
 	// ActionConfirmDisable signs out and then disables the account.
 	ActionConfirmDisable = "signout_confirm_disable"
-	ActionCancel  = "signout_cancel"
-	ActionsBlock  = "signout_actions"
+	ActionCancel         = "signout_cancel"
+	ActionsBlock         = "signout_actions"
 	// The two-person rule's approval card.
 	ActionApprove  = "signout_approve"
 	ActionDeny     = "signout_deny"

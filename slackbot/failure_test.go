@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/signout-bot/signout-bot/bot"
+	"github.com/signout-bot/signout-bot/i18n"
 	"github.com/signout-bot/signout-bot/internal/fakeslack"
 	"github.com/signout-bot/signout-bot/slackbot"
 )
@@ -67,73 +68,98 @@ func TestUnknownEnvelopesAndActionsAreAckedAndLogged(t *testing.T) {
 }
 
 func TestClickWithoutBlockIDIsRefused(t *testing.T) {
-	h := connected(t)
-	code, _ := h.prompt("alice lost laptop")
-	// A realistic button payload without block_id fails slack-go's decoding.
-	env, err := h.slack.SendClick(fakeslack.Click{UserID: invoker, ChannelID: channel, ActionID: slackbot.ActionConfirm, Value: code,
-		NoBlockID: true, ResponseURL: h.slack.ResponseURL("noblock")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	h.acked(env)
-	r := h.response("noblock", 1)
-	if r.ReplaceOriginal || r.ResponseType != "ephemeral" {
-		t.Fatalf("refusal %s", r.Body)
-	}
-	mustContain(t, "refusal", r.Text, "could not be read")
+	for _, tc := range []struct {
+		lang i18n.Lang
+		want string
+	}{
+		{i18n.EN, "That button click could not be read, so nothing was done. Run /signout again."},
+		{i18n.ZH, "无法读取这次点击，未执行任何操作。请重新发送 /signout。"},
+	} {
+		t.Run(string(tc.lang), func(t *testing.T) {
+			h := connected(t, speaking(tc.lang))
+			code, _ := h.prompt("alice lost laptop")
+			// A realistic button payload without block_id fails slack-go's decoding.
+			env, err := h.slack.SendClick(fakeslack.Click{UserID: invoker, ChannelID: channel, ActionID: slackbot.ActionConfirm, Value: code,
+				NoBlockID: true, ResponseURL: h.slack.ResponseURL("noblock")})
+			if err != nil {
+				t.Fatal(err)
+			}
+			h.acked(env)
+			r := h.response("noblock", 1)
+			if r.ReplaceOriginal || r.ResponseType != "ephemeral" {
+				t.Fatalf("refusal %s", r.Body)
+			}
+			mustContain(t, "refusal", r.Text, tc.want)
 
-	// One whose text is a string decodes as a legacy attachment action.
-	env, err = h.slack.Send("", "interactive", map[string]any{
-		"type": "block_actions", "user": map[string]any{"id": invoker, "team_id": fakeslack.TeamID}, "team": map[string]any{"id": fakeslack.TeamID},
-		"container": map[string]any{"type": "message", "channel_id": channel}, "response_url": h.slack.ResponseURL("legacy"),
-		"actions": []map[string]any{{"type": "button", "name": slackbot.ActionConfirm, "value": code, "text": "Sign out"}},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	h.acked(env)
-	mustContain(t, "refusal", h.response("legacy", 1).Text, "could not be read")
+			// One whose text is a string decodes as a legacy attachment action.
+			env, err = h.slack.Send("", "interactive", map[string]any{
+				"type": "block_actions", "user": map[string]any{"id": invoker, "team_id": fakeslack.TeamID}, "team": map[string]any{"id": fakeslack.TeamID},
+				"container": map[string]any{"type": "message", "channel_id": channel}, "response_url": h.slack.ResponseURL("legacy"),
+				"actions": []map[string]any{{"type": "button", "name": slackbot.ActionConfirm, "value": code, "text": "Sign out"}},
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			h.acked(env)
+			mustContain(t, "refusal", h.response("legacy", 1).Text, tc.want)
 
-	if n := len(h.signOutRequests()); n != 0 {
-		t.Fatalf("%d signOut requests", n)
+			if n := len(h.signOutRequests()); n != 0 {
+				t.Fatalf("%d signOut requests", n)
+			}
+		})
 	}
 }
 
 func TestForgedButtonValues(t *testing.T) {
-	h := connected(t)
-	h.prompt("alice lost laptop")
-	for i, value := range []string{"", "<!channel>", strings.Repeat("A", 2000), "ABC", "ABCD-1234", "req-123 OR 1=1"} {
-		env, resp := h.click(invoker, slackbot.ActionConfirm, value)
-		h.acked(env)
-		r := h.response(resp, 1)
-		if r.ReplaceOriginal {
-			t.Fatalf("value %d replaced the message: %s", i, r.Body)
-		}
-		mustContain(t, "refusal", r.Text, "does not belong to a request")
-	}
-	// A well-formed code that matches nothing reaches the engine and is refused there.
-	env, resp := h.click(invoker, slackbot.ActionConfirm, "ZZZZ99")
-	h.acked(env)
-	mustContain(t, "refusal", h.response(resp, 1).Text, "No pending request has code ZZZZ99")
-	// Two actions in one payload.
-	env, err := h.slack.SendClick(fakeslack.Click{UserID: invoker, ChannelID: channel, ResponseURL: h.slack.ResponseURL("two"),
-		Actions: []fakeslack.Action{{ActionID: slackbot.ActionConfirm, BlockID: "b", Value: "ZZZZ99"}, {ActionID: slackbot.ActionCancel, BlockID: "b", Value: "ZZZZ99"}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	h.acked(env)
-	mustContain(t, "refusal", h.response("two", 1).Text, "several actions")
-	if n := len(h.signOutRequests()); n != 0 {
-		t.Fatalf("%d signOut requests", n)
-	}
-	count := 0
-	for _, a := range h.slack.Acks() {
-		if a.EnvelopeID == env {
-			count++
-		}
-	}
-	if count != 1 {
-		t.Fatalf("a two-action click was acked %d times", count)
+	for _, tc := range []struct {
+		lang             i18n.Lang
+		foreign, many    string
+		unknown, yourOwn string // before and after the code of the pending prompt
+	}{
+		{i18n.EN, "That button does not belong to a request this bot made, so nothing was done. Run /signout again.",
+			"That click carried several actions, so nothing was done. Press one button.",
+			"No pending request has code ZZZZ99; you have one pending: ", "."},
+		{i18n.ZH, "这个按钮不属于本机器人发起的请求，未执行任何操作。请重新发送 /signout。",
+			"这次点击包含多个操作，未执行任何操作。请只点一个按钮。",
+			"没有确认码为 ZZZZ99 的待确认请求；你有一个待确认的请求：", "。"},
+	} {
+		t.Run(string(tc.lang), func(t *testing.T) {
+			h := connected(t, speaking(tc.lang))
+			code, _ := h.prompt("alice lost laptop")
+			for i, value := range []string{"", "<!channel>", strings.Repeat("A", 2000), "ABC", "ABCD-1234", "req-123 OR 1=1"} {
+				env, resp := h.click(invoker, slackbot.ActionConfirm, value)
+				h.acked(env)
+				r := h.response(resp, 1)
+				if r.ReplaceOriginal {
+					t.Fatalf("value %d replaced the message: %s", i, r.Body)
+				}
+				mustContain(t, "refusal", r.Text, tc.foreign)
+			}
+			// A well-formed code that matches nothing reaches the engine and is refused there.
+			env, resp := h.click(invoker, slackbot.ActionConfirm, "ZZZZ99")
+			h.acked(env)
+			mustContain(t, "refusal", h.response(resp, 1).Text, tc.unknown+code+tc.yourOwn)
+			// Two actions in one payload.
+			env, err := h.slack.SendClick(fakeslack.Click{UserID: invoker, ChannelID: channel, ResponseURL: h.slack.ResponseURL("two"),
+				Actions: []fakeslack.Action{{ActionID: slackbot.ActionConfirm, BlockID: "b", Value: "ZZZZ99"}, {ActionID: slackbot.ActionCancel, BlockID: "b", Value: "ZZZZ99"}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			h.acked(env)
+			mustContain(t, "refusal", h.response("two", 1).Text, tc.many)
+			if n := len(h.signOutRequests()); n != 0 {
+				t.Fatalf("%d signOut requests", n)
+			}
+			count := 0
+			for _, a := range h.slack.Acks() {
+				if a.EnvelopeID == env {
+					count++
+				}
+			}
+			if count != 1 {
+				t.Fatalf("a two-action click was acked %d times", count)
+			}
+		})
 	}
 }
 
@@ -302,63 +328,72 @@ func TestConnectionErrorsAreRetriedAndLoggedOnce(t *testing.T) {
 }
 
 func TestOrgBoundary(t *testing.T) {
-	h := connected(t, func(o *harnessOptions) {
-		o.cfg.TeamID, o.cfg.EnterpriseID = fakeslack.TeamID, "E0ORG"
-	})
-	// Another team, another enterprise, and no enterprise at all.
-	var resps []string
-	for _, c := range []fakeslack.Slash{
-		{TeamID: "T0OTHER", EnterpriseID: "E0ORG", Text: "alice x"},
-		{EnterpriseID: "E0OTHER", Text: "alice x"},
-		{Text: "alice x"},
+	for _, tc := range []struct {
+		lang                i18n.Lang
+		otherTeam, otherOrg string
+	}{
+		{i18n.EN, "This bot serves only its own Slack workspace, so nothing was done.", "This bot serves only its own Slack organization, so nothing was done."},
+		{i18n.ZH, "此机器人只服务于自己的 Slack 工作区，未执行任何操作。", "此机器人只服务于自己的 Slack 组织，未执行任何操作。"},
 	} {
-		id := h.nextRespID("org")
-		resps = append(resps, id)
-		c.ChannelID, c.UserID, c.ResponseURL = channel, invoker, h.slack.ResponseURL(id)
-		env, err := h.slack.SendSlash(c)
-		if err != nil {
-			t.Fatal(err)
-		}
-		h.acked(env)
-	}
-	for _, id := range resps {
-		r := h.response(id, 1)
-		if r.ResponseType != "ephemeral" || len(buttons(t, r.Blocks)) != 0 {
-			t.Fatalf("refusal %s", r.Body)
-		}
-		mustContain(t, "refusal", r.Text, "serves only its own Slack")
-	}
-	// A Slack Connect guest clicking, and mentioning the bot.
-	env, err := h.slack.SendClick(fakeslack.Click{UserID: invoker, UserTeamID: "T0GUEST", EnterpriseID: "E0ORG", ChannelID: channel,
-		ActionID: slackbot.ActionConfirm, Value: "ABCD12", ResponseURL: h.slack.ResponseURL("guest-click")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	h.acked(env)
-	mustContain(t, "click refusal", h.response("guest-click", 1).Text, "serves only its own Slack")
-	env, _, err = h.slack.SendMention(fakeslack.Mention{UserID: invoker, UserTeam: "T0GUEST", EnterpriseID: "E0ORG", ExtShared: true,
-		ChannelID: channel, Text: "<@" + fakeslack.BotUserID + "> signout alice x"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	h.acked(env)
-	eph, err := h.slack.WaitCalls(h.ctx(), "chat.postEphemeral", 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	mustContain(t, "mention refusal", eph[0].Form.Get("text"), "serves only its own Slack")
+		t.Run(string(tc.lang), func(t *testing.T) {
+			h := connected(t, speaking(tc.lang), func(o *harnessOptions) {
+				o.cfg.TeamID, o.cfg.EnterpriseID = fakeslack.TeamID, "E0ORG"
+			})
+			// Another team, another enterprise, and no enterprise at all.
+			for _, c := range []struct {
+				slash fakeslack.Slash
+				want  string
+			}{
+				{fakeslack.Slash{TeamID: "T0OTHER", EnterpriseID: "E0ORG", Text: "alice x"}, tc.otherTeam},
+				{fakeslack.Slash{EnterpriseID: "E0OTHER", Text: "alice x"}, tc.otherOrg},
+				{fakeslack.Slash{Text: "alice x"}, tc.otherOrg},
+			} {
+				id := h.nextRespID("org")
+				c.slash.ChannelID, c.slash.UserID, c.slash.ResponseURL = channel, invoker, h.slack.ResponseURL(id)
+				env, err := h.slack.SendSlash(c.slash)
+				if err != nil {
+					t.Fatal(err)
+				}
+				h.acked(env)
+				r := h.response(id, 1)
+				if r.ResponseType != "ephemeral" || len(buttons(t, r.Blocks)) != 0 {
+					t.Fatalf("refusal %s", r.Body)
+				}
+				mustContain(t, "refusal", r.Text, c.want)
+			}
+			// A Slack Connect guest clicking, and mentioning the bot.
+			env, err := h.slack.SendClick(fakeslack.Click{UserID: invoker, UserTeamID: "T0GUEST", EnterpriseID: "E0ORG", ChannelID: channel,
+				ActionID: slackbot.ActionConfirm, Value: "ABCD12", ResponseURL: h.slack.ResponseURL("guest-click")})
+			if err != nil {
+				t.Fatal(err)
+			}
+			h.acked(env)
+			mustContain(t, "click refusal", h.response("guest-click", 1).Text, tc.otherTeam)
+			env, _, err = h.slack.SendMention(fakeslack.Mention{UserID: invoker, UserTeam: "T0GUEST", EnterpriseID: "E0ORG", ExtShared: true,
+				ChannelID: channel, Text: "<@" + fakeslack.BotUserID + "> signout alice x"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			h.acked(env)
+			eph, err := h.slack.WaitCalls(h.ctx(), "chat.postEphemeral", 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			mustContain(t, "mention refusal", eph[0].Form.Get("text"), tc.otherTeam)
 
-	if n := len(h.records()); n != 0 {
-		t.Fatalf("%d audit records: a refused request reached the engine", n)
-	}
-	// The org's own users are served.
-	env, err = h.slack.SendSlash(fakeslack.Slash{EnterpriseID: "E0ORG", ChannelID: channel, UserID: invoker, Text: "alice x", ResponseURL: h.slack.ResponseURL("own")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	h.acked(env)
-	if len(buttons(t, h.response("own", 1).Blocks)) != 3 {
-		t.Fatal("no prompt for the org's own user")
+			if n := len(h.records()); n != 0 {
+				t.Fatalf("%d audit records: a refused request reached the engine", n)
+			}
+			// The org's own users are served.
+			env, err = h.slack.SendSlash(fakeslack.Slash{EnterpriseID: "E0ORG", ChannelID: channel, UserID: invoker, Text: "alice x", ResponseURL: h.slack.ResponseURL("own")})
+			if err != nil {
+				t.Fatal(err)
+			}
+			h.acked(env)
+			if len(buttons(t, h.response("own", 1).Blocks)) != 3 {
+				t.Fatal("no prompt for the org's own user")
+			}
+		})
 	}
 }
 

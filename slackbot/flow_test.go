@@ -8,211 +8,366 @@ import (
 	"time"
 
 	"github.com/signout-bot/signout-bot/audit"
+	"github.com/signout-bot/signout-bot/i18n"
 	"github.com/signout-bot/signout-bot/internal/fakedingtalk"
 	"github.com/signout-bot/signout-bot/internal/fakeslack"
 	"github.com/signout-bot/signout-bot/slackbot"
 )
 
 func TestHappyPath(t *testing.T) {
-	h := connected(t)
-	env, cmdResp := h.slash(invoker, "alice lost laptop")
-	h.acked(env)
+	for _, tc := range []struct {
+		lang            i18n.Lang
+		reason          string
+		signOut, cancel string   // the button labels
+		prompt          []string // in the blocks, besides the typed command
+		typed           string   // how to confirm by typing, before the code
+		fallback        string   // the prompt's notification text
+		progress        string
+		result          []string
+	}{
+		{
+			lang: i18n.EN, reason: "lost laptop", signOut: "Sign out", cancel: "Cancel",
+			prompt:   []string{"*Sign out Alice Liddell (alice) from DingTalk on every device?*", "*User*\nAlice Liddell (alice)", "*Title*\nEngineer", "*Reason*\nlost laptop", "*Expires*\n06:02 UTC, in 2m0s", "*Request*\nreq-"},
+			typed:    "Only you can see this. You can also type `/signout confirm ",
+			fallback: "Confirm: sign out Alice Liddell (alice) from DingTalk? Reason: lost laptop. Expires 06:02 UTC, in 2m0s. Request req-",
+			progress: "Signing out Alice Liddell (alice)…",
+			result:   []string{"✅ Signed out Alice Liddell (alice) from DingTalk on every device.", "*Reason*\nlost laptop", "*Requested by*\n<@" + invoker + ">"},
+		},
+		{
+			lang: i18n.ZH, reason: "笔记本电脑丢失", signOut: "强制退出", cancel: "取消",
+			prompt:   []string{"*确定要将 Alice Liddell (alice) 在所有设备上强制退出钉钉登录吗？*", "*用户*\nAlice Liddell (alice)", "*职位*\nEngineer", "*原因*\n笔记本电脑丢失", "*过期时间*\n06:02 UTC（2分0秒后）", "*请求编号*\nreq-"},
+			typed:    "仅你可见。也可以输入 `/signout 确认 ",
+			fallback: "请确认：将 Alice Liddell (alice) 强制退出钉钉登录？原因：笔记本电脑丢失。06:02 UTC（2分0秒后）过期。请求编号 req-",
+			progress: "正在将 Alice Liddell (alice) 强制退出登录…",
+			result:   []string{"✅ 已将 Alice Liddell (alice) 在所有设备上强制退出钉钉登录。", "*原因*\n笔记本电脑丢失", "*发起人*\n<@" + invoker + ">"},
+		},
+	} {
+		t.Run(string(tc.lang), func(t *testing.T) {
+			h := connected(t, speaking(tc.lang))
+			env, cmdResp := h.slash(invoker, "alice "+tc.reason)
+			h.acked(env)
 
-	prompt := h.response(cmdResp, 1)
-	if prompt.ResponseType != "ephemeral" || prompt.ReplaceOriginal {
-		t.Fatalf("prompt must be ephemeral: %s", prompt.Body)
-	}
-	bs := buttons(t, prompt.Blocks)
-	if len(bs) != 3 || bs[0].ActionID != slackbot.ActionConfirm || bs[0].Style != "danger" || bs[1].ActionID != slackbot.ActionCancel ||
-		bs[2].ActionID != slackbot.ActionConfirmDisable || bs[2].Value != bs[0].Value || bs[2].Label != "Sign out and disable" ||
-		bs[0].Value == "" || bs[0].Value != bs[1].Value || bs[0].Label != "Sign out" || bs[1].Label != "Cancel" {
-		t.Fatalf("prompt buttons %+v", bs)
-	}
-	mustContain(t, "prompt", allText(t, prompt.Text, prompt.Blocks),
-		"Alice Liddell (alice)", "Engineer", "lost laptop", "06:02 UTC, in 2m0s", "req-", "/signout confirm "+bs[0].Value)
-	mustContain(t, "prompt fallback text", prompt.Text, "Alice Liddell (alice)", "lost laptop")
+			prompt := h.response(cmdResp, 1)
+			if prompt.ResponseType != "ephemeral" || prompt.ReplaceOriginal {
+				t.Fatalf("prompt must be ephemeral: %s", prompt.Body)
+			}
+			bs := buttons(t, prompt.Blocks)
+			if len(bs) != 3 || bs[0].ActionID != slackbot.ActionConfirm || bs[0].Style != "danger" || bs[1].ActionID != slackbot.ActionCancel ||
+				bs[2].ActionID != slackbot.ActionConfirmDisable || bs[2].Value != bs[0].Value || bs[2].Style != "danger" ||
+				bs[0].Value == "" || bs[0].Value != bs[1].Value || bs[0].Label != tc.signOut || bs[1].Label != tc.cancel {
+				t.Fatalf("prompt buttons %+v", bs)
+			}
+			mustContain(t, "prompt", allText(t, "", prompt.Blocks), append(tc.prompt, tc.typed+bs[0].Value+"`")...)
+			mustContain(t, "prompt fallback text", prompt.Text, tc.fallback)
+			if all := allText(t, "", prompt.Blocks); strings.Contains(all, ":warning:") {
+				t.Errorf("a warning in a prompt that has none:\n%s", all)
+			}
 
-	clickEnv, clickResp := h.click(invoker, slackbot.ActionConfirm, bs[0].Value)
-	h.acked(clickEnv)
-	replaced := h.response(clickResp, 1)
-	if !replaced.ReplaceOriginal || len(buttons(t, replaced.Blocks)) != 0 {
-		t.Fatalf("the prompt must be replaced without buttons: %s", replaced.Body)
-	}
-	mustContain(t, "progress", replaced.Text, "Signing out Alice Liddell (alice)")
+			clickEnv, clickResp := h.click(invoker, slackbot.ActionConfirm, bs[0].Value)
+			h.acked(clickEnv)
+			replaced := h.response(clickResp, 1)
+			if !replaced.ReplaceOriginal || len(buttons(t, replaced.Blocks)) != 0 {
+				t.Fatalf("the prompt must be replaced without buttons: %s", replaced.Body)
+			}
+			mustContain(t, "progress", replaced.Text, tc.progress)
 
-	post := h.post(1)
-	if post.Form.Get("channel") != channel || post.Form.Get("thread_ts") != "" {
-		t.Fatalf("result posted to %v", post.Form)
-	}
-	mustContain(t, "result", allText(t, post.Form.Get("text"), json.RawMessage(post.Form.Get("blocks"))),
-		"Signed out Alice Liddell (alice)", "lost laptop", "<@"+invoker+">")
+			post := h.post(1)
+			if post.Form.Get("channel") != channel || post.Form.Get("thread_ts") != "" {
+				t.Fatalf("result posted to %v", post.Form)
+			}
+			mustContain(t, "result", allText(t, post.Form.Get("text"), json.RawMessage(post.Form.Get("blocks"))), tc.result...)
 
-	so := h.dingtalk.SignOuts()
-	if len(so) != 1 || so[0].UserID != "alice" || so[0].Reason != "lost laptop" || len(h.signOutRequests()) != 1 {
-		t.Fatalf("signOut requests %+v", so)
+			so := h.dingtalk.SignOuts()
+			if len(so) != 1 || so[0].UserID != "alice" || so[0].Reason != tc.reason || len(h.signOutRequests()) != 1 {
+				t.Fatalf("signOut requests %+v", so)
+			}
+			if got := h.events(); !slices.Equal(got, []string{audit.Requested, audit.Confirmed, audit.Succeeded}) {
+				t.Fatalf("audit %v", got)
+			}
+		})
 	}
-	if got := h.events(); !slices.Equal(got, []string{audit.Requested, audit.Confirmed, audit.Succeeded}) {
-		t.Fatalf("audit %v", got)
+}
+
+// TestTypedCommandsInEitherLanguage: "/signout confirm CODE" and
+// "/signout 确认 CODE" (and cancel, 取消) work whatever the bot speaks;
+// the answers are in its language.
+func TestTypedCommandsInEitherLanguage(t *testing.T) {
+	for _, tc := range []struct {
+		lang      i18n.Lang
+		cancelled string
+	}{
+		{i18n.EN, "Cancelled request req-"},
+		{i18n.ZH, "已取消请求 req-"},
+	} {
+		for _, words := range [][2]string{{"confirm", "cancel"}, {"确认", "取消"}} {
+			t.Run(string(tc.lang)+"/"+words[0], func(t *testing.T) {
+				h := connected(t, speaking(tc.lang))
+				code, _ := h.prompt("alice lost laptop")
+				env, resp := h.slash(invoker, words[0]+" "+code)
+				h.acked(env)
+				h.response(resp, 1) // the progress note
+				h.post(1)
+				code, _ = h.prompt("alice lost laptop")
+				env, resp = h.slash(invoker, words[1]+" "+code)
+				h.acked(env)
+				mustContain(t, "cancel", h.response(resp, 1).Text, tc.cancelled)
+				if got := h.events(); !slices.Equal(got, []string{audit.Requested, audit.Confirmed, audit.Succeeded, audit.Requested, audit.Cancelled}) {
+					t.Fatalf("audit %v", got)
+				}
+				if n := len(h.dingtalk.SignOuts()); n != 1 {
+					t.Fatalf("%d sign-outs", n)
+				}
+			})
+		}
 	}
 }
 
 func TestUnauthorizedInvoker(t *testing.T) {
-	h := connected(t)
-	env, resp := h.slash(stranger, "alice lost laptop")
-	h.acked(env)
-	r := h.response(resp, 1)
-	if r.ResponseType != "ephemeral" || len(buttons(t, r.Blocks)) != 0 {
-		t.Fatalf("refusal %s", r.Body)
-	}
-	mustContain(t, "refusal", r.Text, "not on the allow-list")
-	if got := h.events(); !slices.Equal(got, []string{audit.Denied}) {
-		t.Fatalf("audit %v", got)
-	}
-	if n := len(h.signOutRequests()); n != 0 {
-		t.Fatalf("%d signOut requests", n)
+	for _, tc := range []struct {
+		lang i18n.Lang
+		want string
+	}{
+		{i18n.EN, "You may not sign people out: slack user U0STRANGER is not on the allow-list for sign-outs. Ask the security team to add you."},
+		{i18n.ZH, "你无权强制他人退出登录：slack 用户 U0STRANGER 不在允许强制退出的名单中。如需权限，请联系安全团队。"},
+	} {
+		t.Run(string(tc.lang), func(t *testing.T) {
+			h := connected(t, speaking(tc.lang))
+			env, resp := h.slash(stranger, "alice lost laptop")
+			h.acked(env)
+			r := h.response(resp, 1)
+			if r.ResponseType != "ephemeral" || len(buttons(t, r.Blocks)) != 0 {
+				t.Fatalf("refusal %s", r.Body)
+			}
+			mustContain(t, "refusal", r.Text, tc.want)
+			if got := h.events(); !slices.Equal(got, []string{audit.Denied}) {
+				t.Fatalf("audit %v", got)
+			}
+			if n := len(h.signOutRequests()); n != 0 {
+				t.Fatalf("%d signOut requests", n)
+			}
+		})
 	}
 }
 
 func TestClickByAnotherUser(t *testing.T) {
-	h := connected(t)
-	code, _ := h.prompt("alice lost laptop")
-	env, resp := h.click(stranger, slackbot.ActionConfirm, code)
-	h.acked(env)
-	r := h.response(resp, 1)
-	if r.ReplaceOriginal || r.ResponseType != "ephemeral" {
-		t.Fatalf("a refusal must go to the clicker alone, leaving the prompt: %s", r.Body)
-	}
-	// Someone not on the allow-list is answered as for an unknown code.
-	mustContain(t, "refusal", r.Text, "No pending request has code "+code)
-	if n := len(h.signOutRequests()); n != 0 {
-		t.Fatalf("%d signOut requests after a stranger's click", n)
-	}
-	// The prompt is still good for the invoker.
-	env, resp = h.click(invoker, slackbot.ActionConfirm, code)
-	h.acked(env)
-	if r := h.response(resp, 1); !r.ReplaceOriginal {
-		t.Fatalf("invoker's click: %s", r.Body)
-	}
-	h.post(1)
-	if n := len(h.dingtalk.SignOuts()); n != 1 {
-		t.Fatalf("%d sign-outs", n)
+	for _, tc := range []struct {
+		lang         i18n.Lang
+		unknown, run string // before and after the code
+	}{
+		{i18n.EN, "No pending request has code ", ". It may have expired, or the bot restarted since; run /signout again."},
+		{i18n.ZH, "没有确认码为 ", " 的待确认请求。它可能已过期，或机器人已重启；请重新发送 /signout。"},
+	} {
+		t.Run(string(tc.lang), func(t *testing.T) {
+			h := connected(t, speaking(tc.lang))
+			code, _ := h.prompt("alice lost laptop")
+			env, resp := h.click(stranger, slackbot.ActionConfirm, code)
+			h.acked(env)
+			r := h.response(resp, 1)
+			if r.ReplaceOriginal || r.ResponseType != "ephemeral" {
+				t.Fatalf("a refusal must go to the clicker alone, leaving the prompt: %s", r.Body)
+			}
+			// Someone not on the allow-list is answered as for an unknown code.
+			mustContain(t, "refusal", r.Text, tc.unknown+code+tc.run)
+			if n := len(h.signOutRequests()); n != 0 {
+				t.Fatalf("%d signOut requests after a stranger's click", n)
+			}
+			// The prompt is still good for the invoker.
+			env, resp = h.click(invoker, slackbot.ActionConfirm, code)
+			h.acked(env)
+			if r := h.response(resp, 1); !r.ReplaceOriginal {
+				t.Fatalf("invoker's click: %s", r.Body)
+			}
+			h.post(1)
+			if n := len(h.dingtalk.SignOuts()); n != 1 {
+				t.Fatalf("%d sign-outs", n)
+			}
+		})
 	}
 }
 
 func TestDoubleClickSignsOutOnce(t *testing.T) {
-	h := connected(t)
-	code, _ := h.prompt("alice lost laptop")
-	env1, resp1 := h.click(invoker, slackbot.ActionConfirm, code)
-	env2, resp2 := h.click(invoker, slackbot.ActionConfirm, code)
-	h.acked(env1)
-	h.acked(env2)
-	h.post(1)
-	r1, r2 := h.response(resp1, 1), h.response(resp2, 1)
-	if r1.ReplaceOriginal == r2.ReplaceOriginal {
-		t.Fatalf("one click must win (replace), the other be told: %s / %s", r1.Body, r2.Body)
-	}
-	loser := r1
-	if r1.ReplaceOriginal {
-		loser = r2
-	}
-	mustContain(t, "second click", loser.Text, "already confirmed")
-	if n := len(h.signOutRequests()); n != 1 {
-		t.Fatalf("%d signOut requests, want exactly 1", n)
-	}
-	// A third click, after the result, is refused too.
-	env3, resp3 := h.click(invoker, slackbot.ActionConfirm, code)
-	h.acked(env3)
-	mustContain(t, "third click", h.response(resp3, 1).Text, "already confirmed")
-	if n := len(h.signOutRequests()); n != 1 {
-		t.Fatalf("%d signOut requests, want exactly 1", n)
+	for _, tc := range []struct {
+		lang i18n.Lang
+		want string // after the request id
+	}{
+		{i18n.EN, " was already confirmed; it runs only once."},
+		{i18n.ZH, " 已确认过，只会执行一次。"},
+	} {
+		t.Run(string(tc.lang), func(t *testing.T) {
+			h := connected(t, speaking(tc.lang))
+			code, _ := h.prompt("alice lost laptop")
+			env1, resp1 := h.click(invoker, slackbot.ActionConfirm, code)
+			env2, resp2 := h.click(invoker, slackbot.ActionConfirm, code)
+			h.acked(env1)
+			h.acked(env2)
+			h.post(1)
+			r1, r2 := h.response(resp1, 1), h.response(resp2, 1)
+			if r1.ReplaceOriginal == r2.ReplaceOriginal {
+				t.Fatalf("one click must win (replace), the other be told: %s / %s", r1.Body, r2.Body)
+			}
+			loser := r1
+			if r1.ReplaceOriginal {
+				loser = r2
+			}
+			mustContain(t, "second click", loser.Text, tc.want)
+			if n := len(h.signOutRequests()); n != 1 {
+				t.Fatalf("%d signOut requests, want exactly 1", n)
+			}
+			// A third click, after the result, is refused too.
+			env3, resp3 := h.click(invoker, slackbot.ActionConfirm, code)
+			h.acked(env3)
+			mustContain(t, "third click", h.response(resp3, 1).Text, tc.want)
+			if n := len(h.signOutRequests()); n != 1 {
+				t.Fatalf("%d signOut requests, want exactly 1", n)
+			}
+		})
 	}
 }
 
 func TestExpiredPrompt(t *testing.T) {
-	h := connected(t)
-	code, _ := h.prompt("alice lost laptop")
-	h.clock.Advance(ttl + time.Second)
-	env, resp := h.click(invoker, slackbot.ActionConfirm, code)
-	h.acked(env)
-	r := h.response(resp, 1)
-	if !r.ReplaceOriginal || len(buttons(t, r.Blocks)) != 0 {
-		t.Fatalf("an expired prompt must be replaced: %s", r.Body)
+	for _, tc := range []struct {
+		lang i18n.Lang
+		want string // after the request id
+	}{
+		{i18n.EN, " has expired; nothing was done. Run /signout again."},
+		{i18n.ZH, " 已过期，未执行任何操作。请重新发送 /signout。"},
+	} {
+		t.Run(string(tc.lang), func(t *testing.T) {
+			h := connected(t, speaking(tc.lang))
+			code, _ := h.prompt("alice lost laptop")
+			h.clock.Advance(ttl + time.Second)
+			env, resp := h.click(invoker, slackbot.ActionConfirm, code)
+			h.acked(env)
+			r := h.response(resp, 1)
+			if !r.ReplaceOriginal || len(buttons(t, r.Blocks)) != 0 {
+				t.Fatalf("an expired prompt must be replaced: %s", r.Body)
+			}
+			mustContain(t, "expiry", r.Text, tc.want)
+			if n := len(h.signOutRequests()); n != 0 {
+				t.Fatalf("%d signOut requests after expiry", n)
+			}
+			if got := h.events(); !slices.Equal(got, []string{audit.Requested, audit.Expired}) {
+				t.Fatalf("audit %v", got)
+			}
+			// Clicking again is told it expired, privately.
+			env, resp = h.click(invoker, slackbot.ActionConfirm, code)
+			h.acked(env)
+			late := h.response(resp, 1)
+			if late.ReplaceOriginal {
+				t.Fatalf("a late click replaced the message: %s", late.Body)
+			}
+			mustContain(t, "late click", late.Text, tc.want)
+		})
 	}
-	mustContain(t, "expiry", r.Text, "expired")
-	if n := len(h.signOutRequests()); n != 0 {
-		t.Fatalf("%d signOut requests after expiry", n)
-	}
-	if got := h.events(); !slices.Equal(got, []string{audit.Requested, audit.Expired}) {
-		t.Fatalf("audit %v", got)
-	}
-	// Clicking again is told it expired, privately.
-	env, resp = h.click(invoker, slackbot.ActionConfirm, code)
-	h.acked(env)
-	mustContain(t, "late click", h.response(resp, 1).Text, "expired")
 }
 
 // TestShutdownClosesPrompt: a pending prompt is replaced through the
 // command's response_url when the bot stops before it is confirmed.
 func TestShutdownClosesPrompt(t *testing.T) {
-	h := connected(t)
-	_, cmdResp := h.prompt("alice lost laptop")
-	if err := h.engine.Shutdown(h.ctx()); err != nil {
-		t.Fatal(err)
+	for _, tc := range []struct {
+		lang i18n.Lang
+		want []string // around the request id
+	}{
+		{i18n.EN, []string{"Request req-", " to sign out Alice Liddell (alice) expired (the bot stopped before it was confirmed); nothing was done."}},
+		{i18n.ZH, []string{"将 Alice Liddell (alice) 强制退出登录的请求 req-", " 已过期（确认前机器人已停止），未执行任何操作。"}},
+	} {
+		t.Run(string(tc.lang), func(t *testing.T) {
+			h := connected(t, speaking(tc.lang))
+			_, cmdResp := h.prompt("alice lost laptop")
+			if err := h.engine.Shutdown(h.ctx()); err != nil {
+				t.Fatal(err)
+			}
+			r := h.response(cmdResp, 2)
+			if !r.ReplaceOriginal || len(buttons(t, r.Blocks)) != 0 {
+				t.Fatalf("the prompt must be replaced: %s", r.Body)
+			}
+			mustContain(t, "restart notice", r.Text, tc.want...)
+		})
 	}
-	r := h.response(cmdResp, 2)
-	if !r.ReplaceOriginal || len(buttons(t, r.Blocks)) != 0 {
-		t.Fatalf("the prompt must be replaced: %s", r.Body)
-	}
-	mustContain(t, "restart notice", r.Text, "expired", "stopped")
 }
 
 func TestCancel(t *testing.T) {
-	h := connected(t)
-	code, _ := h.prompt("alice lost laptop")
-	env, resp := h.click(invoker, slackbot.ActionCancel, code)
-	h.acked(env)
-	r := h.response(resp, 1)
-	if !r.ReplaceOriginal || len(buttons(t, r.Blocks)) != 0 {
-		t.Fatalf("cancel must replace the prompt: %s", r.Body)
-	}
-	mustContain(t, "cancel", r.Text, "Cancelled")
-	// Confirming after cancelling does nothing.
-	env, resp = h.click(invoker, slackbot.ActionConfirm, code)
-	h.acked(env)
-	mustContain(t, "confirm after cancel", h.response(resp, 1).Text, "cancelled")
-	if n := len(h.signOutRequests()); n != 0 {
-		t.Fatalf("%d signOut requests", n)
-	}
-	if got := h.events(); !slices.Equal(got, []string{audit.Requested, audit.Cancelled}) {
-		t.Fatalf("audit %v", got)
+	for _, tc := range []struct {
+		lang              i18n.Lang
+		cancelled, refuse []string // around the request id
+	}{
+		{i18n.EN, []string{"Cancelled request req-", "; nothing was done."}, []string{"Request req-", " was cancelled; nothing was done. Run /signout again if needed."}},
+		{i18n.ZH, []string{"已取消请求 req-", "，未执行任何操作。"}, []string{"请求 req-", " 已取消，未执行任何操作。如有需要，请重新发送 /signout。"}},
+	} {
+		t.Run(string(tc.lang), func(t *testing.T) {
+			h := connected(t, speaking(tc.lang))
+			code, _ := h.prompt("alice lost laptop")
+			env, resp := h.click(invoker, slackbot.ActionCancel, code)
+			h.acked(env)
+			r := h.response(resp, 1)
+			if !r.ReplaceOriginal || len(buttons(t, r.Blocks)) != 0 {
+				t.Fatalf("cancel must replace the prompt: %s", r.Body)
+			}
+			mustContain(t, "cancel", r.Text, tc.cancelled...)
+			// Confirming after cancelling does nothing.
+			env, resp = h.click(invoker, slackbot.ActionConfirm, code)
+			h.acked(env)
+			mustContain(t, "confirm after cancel", h.response(resp, 1).Text, tc.refuse...)
+			if n := len(h.signOutRequests()); n != 0 {
+				t.Fatalf("%d signOut requests", n)
+			}
+			if got := h.events(); !slices.Equal(got, []string{audit.Requested, audit.Cancelled}) {
+				t.Fatalf("audit %v", got)
+			}
+		})
 	}
 }
 
 func TestProtectedTarget(t *testing.T) {
-	h := connected(t)
-	env, resp := h.slash(invoker, "ceo001 lost laptop")
-	h.acked(env)
-	r := h.response(resp, 1)
-	if len(buttons(t, r.Blocks)) != 0 || r.ResponseType != "ephemeral" {
-		t.Fatalf("protected target: %s", r.Body)
-	}
-	mustContain(t, "refusal", r.Text, "protected")
-	if n := len(h.signOutRequests()); n != 0 {
-		t.Fatalf("%d signOut requests", n)
+	for _, tc := range []struct {
+		lang i18n.Lang
+		want string
+	}{
+		{i18n.EN, "ceo001 is a protected account and can never be signed out by the bot"},
+		{i18n.ZH, "ceo001 是受保护账号，机器人不会强制其退出"},
+	} {
+		t.Run(string(tc.lang), func(t *testing.T) {
+			h := connected(t, speaking(tc.lang))
+			env, resp := h.slash(invoker, "ceo001 lost laptop")
+			h.acked(env)
+			r := h.response(resp, 1)
+			if len(buttons(t, r.Blocks)) != 0 || r.ResponseType != "ephemeral" {
+				t.Fatalf("protected target: %s", r.Body)
+			}
+			mustContain(t, "refusal", r.Text, tc.want)
+			if n := len(h.signOutRequests()); n != 0 {
+				t.Fatalf("%d signOut requests", n)
+			}
+		})
 	}
 }
 
+// TestDingTalkUserNotExist: DingTalk's error reaches the channel in words,
+// with its code.
 func TestDingTalkUserNotExist(t *testing.T) {
-	h := connected(t)
-	code, cmdResp := h.prompt("ghost lost laptop")
-	mustContain(t, "prompt", allText(t, "", h.response(cmdResp, 1).Blocks), "DingTalk does not know this userId")
-	env, _ := h.click(invoker, slackbot.ActionConfirm, code)
-	h.acked(env)
-	post := h.post(1)
-	mustContain(t, "result", post.Form.Get("text"), "Could not sign out ghost", "user.not.exist")
-	recs := h.records()
-	if last := recs[len(recs)-1]; last.Event != audit.Failed || last.Code != "user.not.exist" {
-		t.Fatalf("audit %+v", last)
+	for _, tc := range []struct {
+		lang    i18n.Lang
+		warning string
+		result  []string
+	}{
+		{i18n.EN, ":warning: DingTalk does not know this userId; the sign-out will likely fail.",
+			[]string{`❌ Could not sign out ghost: DingTalk has no user with ID "ghost" in this organisation.`, "(DingTalk code user.not.exist"}},
+		{i18n.ZH, ":warning: 钉钉中没有这个 userId，强制退出很可能会失败。",
+			[]string{"❌ 未能将 ghost 强制退出登录：本组织通讯录中没有 userId 为“ghost”的用户。", "（钉钉错误码 user.not.exist"}},
+	} {
+		t.Run(string(tc.lang), func(t *testing.T) {
+			h := connected(t, speaking(tc.lang))
+			code, cmdResp := h.prompt("ghost lost laptop")
+			mustContain(t, "prompt", allText(t, "", h.response(cmdResp, 1).Blocks), tc.warning)
+			env, _ := h.click(invoker, slackbot.ActionConfirm, code)
+			h.acked(env)
+			post := h.post(1)
+			mustContain(t, "result", post.Form.Get("text"), tc.result...)
+			recs := h.records()
+			if last := recs[len(recs)-1]; last.Event != audit.Failed || last.Code != "user.not.exist" {
+				t.Fatalf("audit %+v", last)
+			}
+		})
 	}
 }
 
@@ -350,66 +505,98 @@ func TestMentionInThread(t *testing.T) {
 	}
 }
 
+// The usage's first line, as Slack shows it.
+const (
+	usageEN = "/signout &lt;user&gt; &lt;reason&gt;"
+	usageZH = "/signout &lt;用户&gt; &lt;原因&gt;"
+)
+
 func TestMentionEdgeCases(t *testing.T) {
-	h := connected(t)
-	mention := "<@" + fakeslack.BotUserID + ">"
-	send := func(m fakeslack.Mention) {
-		t.Helper()
-		m.ChannelID = channel
-		env, _, err := h.slack.SendMention(m)
-		if err != nil {
-			t.Fatal(err)
-		}
-		h.acked(env)
-	}
-	// A bare mention gets the usage; so does an unknown word.
-	send(fakeslack.Mention{UserID: invoker, Text: mention})
-	send(fakeslack.Mention{UserID: invoker, Text: mention + " hello there"})
-	// A bot's mention is ignored; an edited one is refused.
-	send(fakeslack.Mention{UserID: "U0OTHERBOT", BotID: "B0OTHER", Text: mention + " signout alice x"})
-	send(fakeslack.Mention{UserID: invoker, Text: mention + " signout alice x", Edited: true})
-	calls, err := h.slack.WaitCalls(h.ctx(), "chat.postEphemeral", 3)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var all []string
-	for _, c := range calls {
-		if c.Form.Get("user") != invoker {
-			t.Fatalf("ephemeral to %q", c.Form.Get("user"))
-		}
-		all = append(all, c.Form.Get("text"))
-	}
-	joined := strings.Join(all, "\n---\n")
-	mustContain(t, "answers", joined, "/signout &lt;user&gt; &lt;reason&gt;", "unknown command", "Edited messages are not run again")
-	h.waitLog("mention by a bot ignored")
-	if n := len(h.records()); n != 0 {
-		t.Fatalf("%d audit records, want none", n)
+	for _, tc := range []struct {
+		lang i18n.Lang
+		want []string
+	}{
+		{i18n.EN, []string{usageEN, `unknown command "hello"`, "Edited messages are not run again; send the command as a new message."}},
+		{i18n.ZH, []string{usageZH, "未知命令“hello”", "编辑过的消息不会再次执行；请作为新消息重新发送命令。"}},
+	} {
+		t.Run(string(tc.lang), func(t *testing.T) {
+			h := connected(t, speaking(tc.lang))
+			mention := "<@" + fakeslack.BotUserID + ">"
+			send := func(m fakeslack.Mention) {
+				t.Helper()
+				m.ChannelID = channel
+				env, _, err := h.slack.SendMention(m)
+				if err != nil {
+					t.Fatal(err)
+				}
+				h.acked(env)
+			}
+			// A bare mention gets the usage; so does an unknown word.
+			send(fakeslack.Mention{UserID: invoker, Text: mention})
+			send(fakeslack.Mention{UserID: invoker, Text: mention + " hello there"})
+			// A bot's mention is ignored; an edited one is refused.
+			send(fakeslack.Mention{UserID: "U0OTHERBOT", BotID: "B0OTHER", Text: mention + " signout alice x"})
+			send(fakeslack.Mention{UserID: invoker, Text: mention + " signout alice x", Edited: true})
+			calls, err := h.slack.WaitCalls(h.ctx(), "chat.postEphemeral", 3)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var all []string
+			for _, c := range calls {
+				if c.Form.Get("user") != invoker {
+					t.Fatalf("ephemeral to %q", c.Form.Get("user"))
+				}
+				all = append(all, c.Form.Get("text"))
+			}
+			mustContain(t, "answers", strings.Join(all, "\n---\n"), tc.want...)
+			h.waitLog("mention by a bot ignored")
+			if n := len(h.records()); n != 0 {
+				t.Fatalf("%d audit records, want none", n)
+			}
+		})
 	}
 }
 
 func TestMalformedCommands(t *testing.T) {
-	h := connected(t)
-	cases := []struct{ text, want string }{
-		{"", "/signout &lt;user&gt; &lt;reason&gt;"},
-		{"   ", "/signout &lt;user&gt; &lt;reason&gt;"},
-		{"help", "/signout &lt;user&gt; &lt;reason&gt;"},
-		{"confirm", "missing code"},
-		{"confirm !!", "invalid code"},
-		{"alice", "missing reason"},
-		{strings.Repeat("x", 20000), "too long"},
-		{"confirm ZZZZ99", "No pending request has code ZZZZ99"},
+	cases := []struct {
+		text   string
+		en, zh string // in the answer
+		usage  bool   // the usage follows the problem
+	}{
+		{"", usageEN, usageZH, true},
+		{"   ", usageEN, usageZH, true},
+		{"help", usageEN, usageZH, true},
+		{"帮助", usageEN, usageZH, true},
+		{"confirm", `missing code: send "confirm CODE" with the code from the prompt`, "缺少确认码：请发送“confirm CODE”，CODE 为提示中的确认码", true},
+		{"confirm !!", `invalid code "!!": a code is 4 to 12 letters or digits`, "确认码“!!”无效：确认码为 4 到 12 位字母或数字", true},
+		{"alice", "missing reason: say why, e.g. /signout alice lost phone", "缺少原因：请写明原因，例如 /signout alice 手机丢失", true},
+		{strings.Repeat("x", 20000), "message is too long (20,000 bytes, at most 16,384)", "消息太长（20,000 字节，最多 16,384 字节）", true},
+		{"confirm ZZZZ99", "No pending request has code ZZZZ99.", "没有确认码为 ZZZZ99 的待确认请求。", false},
 	}
-	for _, c := range cases {
-		env, resp := h.slash(invoker, c.text)
-		h.acked(env)
-		r := h.response(resp, 1)
-		if r.ResponseType != "ephemeral" || len(buttons(t, r.Blocks)) != 0 {
-			t.Fatalf("%q: %s", c.text, r.Body)
-		}
-		mustContain(t, "answer to "+c.text[:min(len(c.text), 20)], r.Text, c.want)
-	}
-	if n := len(h.records()); n != 0 {
-		t.Fatalf("%d audit records, want none", n)
+	for _, lang := range i18n.Langs {
+		t.Run(string(lang), func(t *testing.T) {
+			h := connected(t, speaking(lang))
+			for _, c := range cases {
+				want, usage := c.en, usageEN
+				if lang == i18n.ZH {
+					want, usage = c.zh, usageZH
+				}
+				env, resp := h.slash(invoker, c.text)
+				h.acked(env)
+				r := h.response(resp, 1)
+				if r.ResponseType != "ephemeral" || len(buttons(t, r.Blocks)) != 0 {
+					t.Fatalf("%q: %s", c.text, r.Body)
+				}
+				what := "answer to " + c.text[:min(len(c.text), 20)]
+				mustContain(t, what, r.Text, want)
+				if c.usage {
+					mustContain(t, what, allText(t, "", r.Blocks), "```"+usage)
+				}
+			}
+			if n := len(h.records()); n != 0 {
+				t.Fatalf("%d audit records, want none", n)
+			}
+		})
 	}
 }
 

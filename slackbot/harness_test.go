@@ -19,6 +19,7 @@ import (
 	"github.com/signout-bot/signout-bot/commands"
 	"github.com/signout-bot/signout-bot/contacts"
 	"github.com/signout-bot/signout-bot/dingtalk"
+	"github.com/signout-bot/signout-bot/i18n"
 	"github.com/signout-bot/signout-bot/internal/fakedingtalk"
 	"github.com/signout-bot/signout-bot/internal/fakeslack"
 	"github.com/signout-bot/signout-bot/slackbot"
@@ -167,6 +168,11 @@ func (h *harness) stop() {
 	case <-time.After(15 * time.Second):
 		h.t.Errorf("Run did not return after cancel")
 	}
+}
+
+// speaking sets the language the bot writes in.
+func speaking(lang i18n.Lang) func(*harnessOptions) {
+	return func(o *harnessOptions) { o.cfg.Language = lang }
 }
 
 // connected starts the harness and waits until the bot is connected.
