@@ -2,6 +2,7 @@ package redisstore_test
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"testing"
 	"time"
@@ -13,9 +14,12 @@ import (
 	"github.com/signout-bot/signout-bot/redisstore"
 )
 
-// BenchmarkMove is a Move that wins, in this process and in Redis with
-// no replica (miniredis, and a real redis-server when there is one).
-func BenchmarkMove(b *testing.B) {
+// benchStores are a store in this process, and in Redis with no replica
+// (miniredis, and a real redis-server when there is one).
+func benchStores() []struct {
+	name  string
+	store func(b *testing.B) bot.Store
+} {
 	redisStore := func(b *testing.B, url string) bot.Store {
 		s, err := redisstore.New(redisstore.Config{URL: url, KeyPrefix: "bench:" + strconv.FormatInt(time.Now().UnixNano(), 36) + ":", Logger: quiet})
 		if err != nil {
@@ -24,14 +28,19 @@ func BenchmarkMove(b *testing.B) {
 		b.Cleanup(func() { _ = s.Close() })
 		return s
 	}
-	for _, c := range []struct {
+	return []struct {
 		name  string
 		store func(b *testing.B) bot.Store
 	}{
 		{"memory", func(*testing.B) bot.Store { return bot.NewMemoryStore() }},
 		{"miniredis", func(b *testing.B) bot.Store { return redisStore(b, "redis://"+miniredis.RunT(b).Addr()+"/0") }},
 		{"redis", func(b *testing.B) bot.Store { return redisStore(b, redistest.Server(b).URL()) }},
-	} {
+	}
+}
+
+// BenchmarkMove is a Move that wins.
+func BenchmarkMove(b *testing.B) {
+	for _, c := range benchStores() {
 		b.Run(c.name, func(b *testing.B) {
 			s := c.store(b)
 			ctx := context.Background()
@@ -46,6 +55,34 @@ func BenchmarkMove(b *testing.B) {
 					b.Fatal(err)
 				}
 				from, to = to, from
+			}
+		})
+	}
+}
+
+// BenchmarkRecent is /signout history 50 over a full index, one request
+// in ten closed.
+func BenchmarkRecent(b *testing.B) {
+	for _, c := range benchStores() {
+		b.Run(c.name, func(b *testing.B) {
+			s := c.store(b)
+			ctx := context.Background()
+			for i := range redisstore.RecentLimit {
+				p := request(fmt.Sprintf("R%04d", i), time.Minute)
+				p.CreatedAt = base.Add(time.Duration(i) * time.Second)
+				if err := s.Add(ctx, p); err != nil {
+					b.Fatal(err)
+				}
+				if i%10 == 0 {
+					if _, err := s.Move(ctx, p.Code, bot.StatePending, bot.StateConfirmed); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+			for b.Loop() {
+				if got, err := s.Recent(ctx, 50); err != nil || len(got) != 50 {
+					b.Fatalf("Recent = %d, %v", len(got), err)
+				}
 			}
 		})
 	}

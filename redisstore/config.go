@@ -33,9 +33,9 @@ type Config struct {
 }
 
 // Observer is told about every store operation: its name ("add", "get",
-// "move", "open", "claim", "forget", "ping"), how long its Redis round
-// trips took, and its error (nil, a bot domain error, or a failure), for
-// latency and error metrics. It must be cheap and safe for concurrent use.
+// "move", "open", "find", "recent", "note", "claim", "forget", "ping"),
+// how long its Redis round trips took, and its error (nil, a bot domain
+// error, or a failure), for latency and error metrics. It must be cheap and safe for concurrent use.
 type Observer interface {
 	StoreCall(op string, seconds float64, err error)
 }

@@ -23,7 +23,15 @@ var ErrNotReplicated = errors.New("no replica acknowledged the write")
 type scriptResult struct {
 	wrote  bool
 	status string
-	value  string
+	values []string
+}
+
+// value is the script's ith value after the status, "" if none.
+func (r scriptResult) value(i int) string {
+	if i < len(r.values) {
+		return r.values[i]
+	}
+	return ""
 }
 
 // write runs a write script and, if it wrote and the primary has a
@@ -80,8 +88,9 @@ func parseScriptResult(run *redis.Cmd) (scriptResult, error) {
 	n, _ := vals[0].(int64)
 	res.wrote = n == 1
 	res.status, _ = vals[1].(string)
-	if len(vals) > 2 {
-		res.value, _ = vals[2].(string)
+	for _, v := range vals[2:] {
+		str, _ := v.(string)
+		res.values = append(res.values, str)
 	}
 	return res, nil
 }

@@ -28,6 +28,9 @@ func everyCall(ctx context.Context, s *redisstore.Store, code string) map[string
 	_, _, errs["get"] = s.Get(ctx, code)
 	_, errs["move"] = s.Move(ctx, code, bot.StatePending, bot.StateConfirmed)
 	_, errs["open"] = s.Open(ctx)
+	_, errs["find"] = s.Find(ctx, "req-"+code)
+	_, errs["recent"] = s.Recent(ctx, 10)
+	errs["note"] = s.Note(ctx, code, bot.Outcome{Result: "succeeded"})
 	_, errs["claim"] = s.Claim(ctx, "ev-"+code, time.Minute)
 	errs["forget"] = s.Forget(ctx, "ev-"+code)
 	errs["ping"] = s.Ping(ctx)
@@ -76,8 +79,8 @@ func TestRedisDownThenBack(t *testing.T) {
 					t.Errorf("%s with Redis down: %v does not wrap its cause", op, err)
 				}
 			}
-			if got := heard.String(); strings.Count(got, "\n") != 7 || strings.Contains(got, password) {
-				t.Errorf("observer heard\n%s\nwant 8 calls, without the password", got)
+			if got := heard.String(); strings.Count(got, "\n") != 10 || strings.Contains(got, password) {
+				t.Errorf("observer heard\n%s\nwant 11 calls, without the password", got)
 			}
 			srv.restart()
 			// Same Store: go-redis dials again by itself.
@@ -134,6 +137,7 @@ func TestNoReplicaAcknowledges(t *testing.T) {
 	for op, err := range map[string]error{
 		"add":  s.Add(ctx, request("RA02", time.Minute)),
 		"move": func() error { _, err := s.Move(ctx, "RA01", bot.StatePending, bot.StateConfirmed); return err }(),
+		"note": s.Note(ctx, "RA01", bot.Outcome{Result: "succeeded"}),
 	} {
 		if !errors.Is(err, redisstore.ErrNotReplicated) || isDomain(err) || !strings.Contains(err.Error(), "state store") {
 			t.Errorf("%s with the replica paused = %v, want ErrNotReplicated from the state store", op, err)
@@ -142,6 +146,15 @@ func TestNoReplicaAcknowledges(t *testing.T) {
 	// A read or a refused write waits for nobody.
 	if _, err := s.Move(ctx, "RA01", bot.StatePending, bot.StateCancelled); !errors.As(err, new(*bot.StateError)) {
 		t.Errorf("Move from the wrong state with the replica paused = %v, want a StateError", err)
+	}
+	if err := s.Note(ctx, "NONE", bot.Outcome{}); !errors.Is(err, bot.ErrUnknown) {
+		t.Errorf("Note of an unknown code with the replica paused = %v, want ErrUnknown", err)
+	}
+	if _, err := s.Find(ctx, "req-RA01"); err != nil {
+		t.Errorf("Find with the replica paused = %v", err)
+	}
+	if _, err := s.Recent(ctx, 10); err != nil {
+		t.Errorf("Recent with the replica paused = %v", err)
 	}
 	replica.Resume()
 	if _, err := s.Move(ctx, "RA01", bot.StateConfirmed, bot.StateAborted); err != nil {

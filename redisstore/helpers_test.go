@@ -33,8 +33,22 @@ type env struct {
 	url    string
 	prefix string        // of this test's keys, unique on a shared server
 	raw    *redis.Client // to look at what the store wrote
-	// forward moves the server's clock; nil on a real server.
+	// forward moves the server's clock; nil on a real server and in
+	// memory.
 	forward func(time.Duration)
+	// memory is the store of the cases that also run on bot.MemoryStore;
+	// nil on Redis.
+	memory *bot.MemoryStore
+}
+
+// anyStore returns a store on e: a new client on Redis, the one store in
+// memory. Two of them see the same requests, like two replicas.
+func (e *env) anyStore(t testing.TB) bot.Store {
+	t.Helper()
+	if e.memory != nil {
+		return e.memory
+	}
+	return e.store(t)
 }
 
 var prefixes atomic.Int64

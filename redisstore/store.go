@@ -8,8 +8,10 @@
 // has one, so that a Sentinel failover right after it loses nothing.
 //
 // The Redis user needs EVAL, EVALSHA, HMGET, SET, DEL, PING, INFO and
-// WAIT on the keys under the prefix. Redis Cluster is not supported: the
-// scripts reach keys they are not given.
+// WAIT on the keys under the prefix, and for the scripts EXISTS, GET,
+// HSET, PEXPIRE, PERSIST, ZADD, ZRANGE, ZREVRANGE, ZREM and
+// ZREMRANGEBYRANK. Redis Cluster is not supported: the scripts reach keys
+// they are not given.
 package redisstore
 
 import (
@@ -64,9 +66,11 @@ func New(cfg Config) (*Store, error) {
 	return s, nil
 }
 
-func (s *Store) recordKey(code string) string { return s.prefix + "req:" + code }
-func (s *Store) openKey() string              { return s.prefix + "open" }
-func (s *Store) seenKey(key string) string    { return s.prefix + "seen:" + key }
+func (s *Store) recordKey(code string) string  { return s.prefix + "req:" + code }
+func (s *Store) openKey() string               { return s.prefix + "open" }
+func (s *Store) seenKey(key string) string     { return s.prefix + "seen:" + key }
+func (s *Store) idKey(requestID string) string { return s.prefix + "id:" + requestID }
+func (s *Store) recentKey() string             { return s.prefix + "recent" }
 
 // Add saves a new pending request; bot.ErrCodeTaken if a request with its
 // code exists, in any state.
@@ -76,8 +80,9 @@ func (s *Store) Add(ctx context.Context, p bot.Pending) (err error) {
 	if err != nil {
 		return s.fail("add", err)
 	}
-	res, err := s.write(ctx, addScript, []string{s.recordKey(p.Code), s.openKey()},
-		p.Code, rec, p.ExpiresAt.UnixMilli())
+	keys := []string{s.recordKey(p.Code), s.openKey(), s.idKey(p.RequestID), s.recentKey()}
+	res, err := s.write(ctx, addScript, keys,
+		p.Code, rec, p.ExpiresAt.UnixMilli(), p.RequestID, p.CreatedAt.UnixMilli(), recentLimit)
 	if err != nil {
 		return s.fail("add", err)
 	}
@@ -90,24 +95,21 @@ func (s *Store) Add(ctx context.Context, p bot.Pending) (err error) {
 // Get finds a request by code, pending or closed; bot.ErrUnknown if none.
 func (s *Store) Get(ctx context.Context, code string) (_ bot.Pending, _ bot.State, err error) {
 	defer s.observe("get", time.Now(), &err)
-	vals, err := s.rdb.HMGet(ctx, s.recordKey(code), "state", "record").Result()
+	vals, err := s.rdb.HMGet(ctx, s.recordKey(code), "state", "record", "outcome").Result()
 	if err != nil {
 		return bot.Pending{}, 0, s.fail("get", err)
 	}
 	state, _ := vals[0].(string)
 	rec, _ := vals[1].(string)
+	outcome, _ := vals[2].(string)
 	if state == "" {
 		return bot.Pending{}, 0, bot.ErrUnknown
 	}
-	var st bot.State
-	if err := st.UnmarshalText([]byte(state)); err != nil {
-		return bot.Pending{}, 0, s.fail("get", fmt.Errorf("request %q: %w", code, err))
-	}
-	p, err := decode(rec)
+	st, err := decodeStored(state, rec, outcome)
 	if err != nil {
 		return bot.Pending{}, 0, s.fail("get", fmt.Errorf("request %q: %w", code, err))
 	}
-	return p, st, nil
+	return st.Pending, st.State, nil
 }
 
 // Move changes a request's state from from to to in one script: of any
@@ -124,7 +126,7 @@ func (s *Store) Move(ctx context.Context, code string, from, to bot.State) (_ bo
 		return bot.Pending{}, s.fail("move", err)
 	}
 	res, err := s.write(ctx, moveScript, []string{s.recordKey(code), s.openKey()},
-		code, fromName, toName, s.retention.Milliseconds())
+		code, fromName, toName, s.retention.Milliseconds(), s.idKey(""))
 	if err != nil {
 		return bot.Pending{}, s.fail("move", err)
 	}
@@ -133,12 +135,12 @@ func (s *Store) Move(ctx context.Context, code string, from, to bot.State) (_ bo
 		return bot.Pending{}, bot.ErrUnknown
 	case "state":
 		var st bot.State
-		if err := st.UnmarshalText([]byte(res.value)); err != nil {
+		if err := st.UnmarshalText([]byte(res.value(0))); err != nil {
 			return bot.Pending{}, s.fail("move", fmt.Errorf("request %q: %w", code, err))
 		}
 		return bot.Pending{}, &bot.StateError{State: st}
 	}
-	p, err := decode(res.value)
+	p, err := decode(res.value(0), res.value(1))
 	if err != nil {
 		return bot.Pending{}, s.fail("move", fmt.Errorf("request %q: %w", code, err))
 	}
@@ -150,13 +152,16 @@ func (s *Store) Move(ctx context.Context, code string, from, to bot.State) (_ bo
 // stop the others from expiring.
 func (s *Store) Open(ctx context.Context) (_ []bot.Pending, err error) {
 	defer s.observe("open", time.Now(), &err)
-	recs, err := openScript.Run(ctx, s.rdb, []string{s.openKey()}, s.recordKey("")).StringSlice()
+	vals, err := openScript.Run(ctx, s.rdb, []string{s.openKey()}, s.recordKey("")).StringSlice()
 	if err != nil {
 		return nil, s.fail("open", err)
 	}
-	out := make([]bot.Pending, 0, len(recs))
-	for _, rec := range recs {
-		p, err := decode(rec)
+	if len(vals)%2 != 0 {
+		return nil, s.fail("open", fmt.Errorf("unexpected script answer of %d values", len(vals)))
+	}
+	out := make([]bot.Pending, 0, len(vals)/2)
+	for i := 0; i < len(vals); i += 2 {
+		p, err := decode(vals[i], vals[i+1])
 		if err != nil {
 			s.log.Error("state store: an open request cannot be read; leaving it out", "err", err)
 			continue
@@ -222,7 +227,8 @@ func encode(p bot.Pending) (string, error) {
 	return string(b), nil
 }
 
-func decode(rec string) (bot.Pending, error) {
+// decode reads a record and the outcome noted on it ("" if none).
+func decode(rec, outcome string) (bot.Pending, error) {
 	var r record
 	if err := json.Unmarshal([]byte(rec), &r); err != nil {
 		return bot.Pending{}, fmt.Errorf("decoding a stored request: %w", err)
@@ -231,5 +237,24 @@ func decode(rec string) (bot.Pending, error) {
 		return bot.Pending{}, errors.New("decoding a stored request: it has no code")
 	}
 	r.Pending.ReplyTo.Data = r.ReplyData
+	if outcome != "" {
+		if err := json.Unmarshal([]byte(outcome), &r.Pending.Outcome); err != nil {
+			return bot.Pending{}, fmt.Errorf("decoding the outcome of a stored request: %w", err)
+		}
+	}
 	return r.Pending, nil
+}
+
+// decodeStored reads a request's hash fields: its state's name, its
+// record and its outcome.
+func decodeStored(state, rec, outcome string) (bot.Stored, error) {
+	var st bot.State
+	if err := st.UnmarshalText([]byte(state)); err != nil {
+		return bot.Stored{}, err
+	}
+	p, err := decode(rec, outcome)
+	if err != nil {
+		return bot.Stored{}, err
+	}
+	return bot.Stored{Pending: p, State: st}, nil
 }

@@ -1,0 +1,4 @@
+package redisstore
+
+// RecentLimit is recentLimit, for the tests of the bound.
+const RecentLimit = recentLimit
