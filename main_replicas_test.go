@@ -185,6 +185,8 @@ http:
   listen: %q
 log:
   level: debug
+language:
+  dingtalk: en # these tests read English; main_dingtalk_test.go covers the default, Chinese
 `
 
 func (d *deployment) replica(name string, on serves) *replica {

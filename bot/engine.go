@@ -25,8 +25,8 @@ type Options struct {
 	// Containment disables and enables accounts; nil: only in a dry run.
 	Containment Containment
 	Audit       Auditor
-	Store     Store    // nil: a MemoryStore
-	Observer  Observer // nil: none
+	Store       Store    // nil: a MemoryStore
+	Observer    Observer // nil: none
 
 	// Instance names this replica in every audit record.
 	Instance        string

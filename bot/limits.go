@@ -33,11 +33,6 @@ const (
 	DefaultMaxInFlight = 128
 )
 
-const (
-	tooManyText = "Too many refused commands or wrong codes from you; wait a minute before trying again."
-	busyText    = "signout-bot is busy; try again in a moment. Nothing was done."
-)
-
 // refusalKind is what was refused.
 type refusalKind int
 

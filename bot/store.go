@@ -242,7 +242,7 @@ func (s *MemoryStore) Recent(_ context.Context, n int) ([]Stored, error) {
 	slices.SortFunc(all, func(a, b Stored) int {
 		return cmp.Or(b.CreatedAt.Compare(a.CreatedAt), strings.Compare(b.RequestID, a.RequestID))
 	})
-	return all[:min(n, len(all))], nil
+	return all[:max(min(n, len(all)), 0)], nil
 }
 
 func (s *MemoryStore) Note(_ context.Context, code string, o Outcome) error {

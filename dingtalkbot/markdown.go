@@ -71,6 +71,3 @@ func orderedMarker(line string) int {
 func dtmdSendMessage(content string) string {
 	return "dtmd://dingtalkclient/sendMessage?content=" + url.QueryEscape(content)
 }
-
-// bold wraps text that is already escaped.
-func bold(escaped string) string { return "**" + escaped + "**" }

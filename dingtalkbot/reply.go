@@ -216,14 +216,6 @@ func resultTitle(r bot.Result) i18n.Key {
 	return i18n.DingTalkTitleFailed
 }
 
-// targetLabel is bot.TargetLabel with its user-supplied parts escaped.
-func targetLabel(t bot.Target) string {
-	if t.Name == "" {
-		return escapeLine(t.UserID)
-	}
-	return escapeLine(t.Name) + " (" + escapeLine(t.UserID) + ")"
-}
-
 // promptMarkdown is the confirmation prompt. The literal "confirm CODE"
 // and "cancel CODE" (in Chinese "确认 CODE" and "取消 CODE") appear in it
 // whatever the chat; the parser takes either language.
