@@ -49,7 +49,7 @@ func (p *Policy) MayInvoke(platform, user string) Decision {
 		return Decision{Code: "no_sender", Reason: i18n.M(i18n.ReasonNoSender)}
 	}
 	if !p.invokers[platform][user] {
-		return Decision{Code: "not_allowed", Reason: i18n.M(i18n.ReasonNotListed, platform, user)}
+		return Decision{Code: "not_allowed", Reason: i18n.M(i18n.ReasonNotListed, i18n.PlatformName(platform), user)}
 	}
 	return Decision{Allowed: true, Code: "allowed"}
 }

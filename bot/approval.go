@@ -50,7 +50,7 @@ func (e *Engine) checkApproval(kind commands.Kind, a Action, p Pending) i18n.Msg
 		return i18n.M(i18n.ApproveAsTarget)
 	}
 	if a.Platform != p.Platform {
-		return i18n.M(i18n.ApproveNotAllowed, i18n.M(i18n.ReasonNotListed, p.Platform, a.User))
+		return i18n.M(i18n.ApproveNotAllowed, i18n.M(i18n.ReasonNotListed, i18n.PlatformName(p.Platform), a.User))
 	}
 	if d := e.opt.Policy.MayInvoke(p.Platform, a.User); !d.Allowed {
 		return i18n.M(i18n.ApproveNotAllowed, d.Reason)

@@ -94,8 +94,8 @@ func TestApprovalRefusals(t *testing.T) {
 		name, platform, user, want string
 	}{
 		{"requester", bot.Slack, invoker, "you can't approve it"},
-		{"not allowed", bot.Slack, stranger, "You may not approve sign-outs: slack user " + stranger + " is not on the allow-list"},
-		{"another platform", bot.DingTalk, dtManager, "You may not approve sign-outs: slack user " + dtManager + " is not on the allow-list"},
+		{"not allowed", bot.Slack, stranger, "You may not approve sign-outs: Slack user " + stranger + " is not on the allow-list"},
+		{"another platform", bot.DingTalk, dtManager, "You may not approve sign-outs: Slack user " + dtManager + " is not on the allow-list"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			tellOf(t, h.act("approve", c.platform, c.user, p.Code).only(t), bot.NoticeRefused, c.want)

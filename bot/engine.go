@@ -366,7 +366,7 @@ func (e *Engine) duplicateWarning(ctx context.Context, p Pending) i18n.Msg {
 	if first == nil {
 		return i18n.Msg{}
 	}
-	return i18n.M(i18n.WarnDuplicate, i18n.Raw(first.RequestID), first.Invoker, i18n.Raw(first.Platform))
+	return i18n.M(i18n.WarnDuplicate, i18n.Raw(first.RequestID), first.Invoker, i18n.PlatformName(first.Platform))
 }
 
 // add stores p under a fresh code, drawing again on the rare collision.

@@ -55,7 +55,7 @@ func (e *Engine) status(s Stored) i18n.Msg {
 		reason = i18n.M(i18n.NoReason)
 	}
 	lines := []i18n.Msg{
-		i18n.M(i18n.StatusLine, i18n.Raw(s.RequestID), s.Invoker, i18n.Raw(s.Platform), timeOf(s, "2006-01-02 15:04 UTC"), TargetLabel(s.Target), reason),
+		i18n.M(i18n.StatusLine, i18n.Raw(s.RequestID), s.Invoker, i18n.PlatformName(s.Platform), timeOf(s, "2006-01-02 15:04 UTC"), TargetLabel(s.Target), reason),
 		i18n.M(i18n.StatusState, stateWords(s)),
 	}
 	if s.Outcome.Approver != "" {

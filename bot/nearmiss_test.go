@@ -79,7 +79,7 @@ func TestDuplicateTargetWarned(t *testing.T) {
 	h.handle(bot.Message{Platform: bot.DingTalk, Invoker: "manager4220", Conversation: channel,
 		Text: "/signout alice phone stolen"}, r)
 	second := r.only(t).mustPrompt(t)
-	want := "Request " + first.RequestID + " (asked by " + invoker + " on " + bot.Slack +
+	want := "Request " + first.RequestID + " (asked by " + invoker + " on Slack" +
 		") is already waiting for confirmation for this account; confirm only one of them."
 	if en(second.Target.Warning) != want {
 		t.Fatalf("second prompt warning %q, want %q", en(second.Target.Warning), want)

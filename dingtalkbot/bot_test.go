@@ -247,10 +247,10 @@ func TestUnauthorizedSender(t *testing.T) {
 		title, reply, anon string
 	}{
 		{i18n.EN, "Sign-out refused",
-			"You may not sign people out: dingtalk user intern01 is not on the allow-list for sign-outs. Ask the security team to add you.",
+			"You may not sign people out: DingTalk user intern01 is not on the allow-list for sign-outs. Ask the security team to add you.",
 			"You may not sign people out: the sender could not be identified."},
 		{i18n.ZH, "强制退出被拒绝",
-			"你无权强制他人退出登录：dingtalk 用户 intern01 不在允许强制退出的名单中。如需权限，请联系安全团队。",
+			"你无权强制他人退出登录：钉钉 用户 intern01 不在可执行强制退出的名单中。如需权限，请联系安全团队。",
 			"你无权强制他人退出登录：无法识别发送者。"},
 	} {
 		t.Run(string(tc.lang), func(t *testing.T) {
@@ -360,7 +360,7 @@ func TestWrongAndExpiredCodes(t *testing.T) {
 			late:        []string{"Request req-", " has expired; nothing was done. Run /signout again."},
 		},
 		{
-			lang: i18n.ZH, wrong: "没有确认码为 ZZZZ99 的待确认请求。它可能已过期，或机器人已重启；请重新发送 /signout。",
+			lang: i18n.ZH, wrong: "没有确认码为 ZZZZ99 的待确认请求。该请求可能已过期，或机器人已重启；请重新发送 /signout。",
 			invalid: "确认码“!!”无效：确认码为 4 到 12 位字母或数字", usage: `/signout \<用户\> \<原因\>`,
 			noticeTitle: "强制退出请求已关闭",
 			notice:      []string{"将 Zhang San (zhangsan) 强制退出登录的请求 req-", " 已过期（未在时限内确认），未执行任何操作。"},
@@ -452,7 +452,7 @@ func TestMentionTarget(t *testing.T) {
 		via  string
 	}{
 		{i18n.EN, "Found by: mention @张三"},
-		{i18n.ZH, "查找方式：@提及 @张三"},
+		{i18n.ZH, "查找方式：@张三"},
 	} {
 		t.Run(string(tc.lang), func(t *testing.T) {
 			h := newHarness(t, harnessOptions{language: tc.lang})

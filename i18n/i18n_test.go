@@ -73,7 +73,7 @@ func TestDurations(t *testing.T) {
 	if got := For(ZH).Until(now.Add(90*time.Second), now); got != "06:13 UTC（1分30秒后）" {
 		t.Errorf("zh %q", got)
 	}
-	if got := For(ZH).Duration(2*time.Hour + 5*time.Second); got != "2小时0分5秒" {
+	if got := For(ZH).Duration(2*time.Hour + 5*time.Second); got != "2小时5秒" {
 		t.Errorf("zh %q", got)
 	}
 	// A zero expiry, or one long past, says nothing is left (and once

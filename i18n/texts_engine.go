@@ -143,14 +143,14 @@ var engineTexts = texts{
 	NoLongerAllowed: {EN: "You may no longer sign people out: %[1]s.", ZH: "你已无权强制他人退出登录：%[1]s。"},
 	Refused:         {EN: "Refused: %[1]s.", ZH: "已拒绝：%[1]s。"},
 	ReasonNoSender:  {EN: "the sender could not be identified", ZH: "无法识别发送者"},
-	ReasonNotListed: {EN: "%[1]s user %[2]s is not on the allow-list for sign-outs", ZH: "%[1]s 用户 %[2]s 不在允许强制退出的名单中"},
+	ReasonNotListed: {EN: "%[1]s user %[2]s is not on the allow-list for sign-outs", ZH: "%[1]s 用户 %[2]s 不在可执行强制退出的名单中"},
 	ReasonProtected: {EN: "%[1]s is a protected account and can never be signed out by the bot", ZH: "%[1]s 是受保护账号，机器人不会强制其退出"},
 
 	NoDirectory:        {EN: "Can't look up mobile %[1]s: no DingTalk credentials are configured (dry run). Give the DingTalk userId instead.", ZH: "无法查询手机号 %[1]s：未配置钉钉凭据（演练模式）。请改用钉钉 userId。"},
 	NoSuchMobile:       {EN: "DingTalk has no user with mobile %[1]s. Check the number, or give the userId.", ZH: "钉钉中没有手机号为 %[1]s 的用户。请核对号码，或改用 userId。"},
 	MobileLookupFailed: {EN: "Could not look up mobile %[1]s in DingTalk: %[2]s Nothing was done.", ZH: "无法在钉钉中查询手机号 %[1]s：%[2]s未执行任何操作。"},
 	ViaMobile:          {EN: "mobile %[1]s", ZH: "手机号 %[1]s"},
-	ViaMention:         {EN: "mention %[1]s", ZH: "@提及 %[1]s"},
+	ViaMention:         {EN: "mention %[1]s", ZH: "%[1]s"},
 
 	MentionNotDingTalk: {EN: "%[1]s: @mentions name a person only in DingTalk. Give the DingTalk userId or mobile number.", ZH: "%[1]s：只有在钉钉里才能用 @ 指定人员。请改用钉钉 userId 或手机号。"},
 	MentionIsBot:       {EN: "%[1]s is me, the bot: I can't sign out myself. Give the userId or mobile number of the person to sign out.", ZH: "%[1]s 是机器人自己，无法强制自己退出。请给出要强制退出的人员的 userId 或手机号。"},
@@ -182,7 +182,7 @@ var engineTexts = texts{
 	ExpiredNotice:      {EN: "Request %[1]s to sign out %[2]s expired (%[3]s); nothing was done.", ZH: "将 %[2]s 强制退出登录的请求 %[1]s 已过期（%[3]s），未执行任何操作。"},
 	WhyTimeLimit:       {EN: "no confirmation within the time limit", ZH: "未在时限内确认"},
 	WhyStopped:         {EN: "the bot stopped before it was confirmed", ZH: "确认前机器人已停止"},
-	UnknownCode:        {EN: "No pending request has code %[1]s. It may have expired, or the bot restarted since; run /signout again.", ZH: "没有确认码为 %[1]s 的待确认请求。它可能已过期，或机器人已重启；请重新发送 /signout。"},
+	UnknownCode:        {EN: "No pending request has code %[1]s. It may have expired, or the bot restarted since; run /signout again.", ZH: "没有确认码为 %[1]s 的待确认请求。该请求可能已过期，或机器人已重启；请重新发送 /signout。"},
 	UnknownCodeOwn:     {EN: "No pending request has code %[1]s; you have one pending: %[2]s.", ZH: "没有确认码为 %[1]s 的待确认请求；你有一个待确认的请求：%[2]s。"},
 	UnknownCodeOwnMany: {EN: "No pending request has code %[1]s; you have %[2]d pending: %[3]s.", ZH: "没有确认码为 %[1]s 的待确认请求；你有 %[2]d 个待确认的请求：%[3]s。"},
 

@@ -173,9 +173,9 @@ confirm CODE               go ahead with the request that showed CODE
 cancel CODE                drop it
 help, ?                    this text
 Up/Down recall earlier lines; Ctrl-D ends the console.`, ZH: `/signout <用户> <原因>     请求将 <用户>（钉钉 userId 或手机号）从所有设备上强制退出
-确认 CODE                 执行显示了 CODE 的请求（也可用 confirm CODE）
+确认 CODE                 执行确认码为 CODE 的请求（也可用 confirm CODE）
 取消 CODE                 放弃该请求（也可用 cancel CODE）
-帮助, ?                   显示本说明
+帮助、?                   显示本说明
 上/下方向键调出之前的输入；Ctrl-D 结束控制台。`},
 	ConsoleTooLong:   {EN: "! That line is longer than %[1]d bytes; it was ignored.", ZH: "! 这一行超过 %[1]d 字节，已忽略。"},
 	ConsoleEndHint:   {EN: "- End the console with Ctrl-D.", ZH: "- 按 Ctrl-D 结束控制台。"},

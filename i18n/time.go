@@ -2,6 +2,7 @@ package i18n
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -17,14 +18,21 @@ func (p *Printer) Duration(d time.Duration) string {
 	if p.lang != ZH {
 		return d.String()
 	}
+	// "2分钟", "1分30秒", "1小时5分钟": a zero part is left out, as people say it.
 	h, m, s := int(d.Hours()), int(d.Minutes())%60, int(d.Seconds())%60
-	switch {
-	case h > 0:
-		return fmt.Sprintf("%d小时%d分%d秒", h, m, s)
-	case m > 0:
-		return fmt.Sprintf("%d分%d秒", m, s)
+	var b strings.Builder
+	if h > 0 {
+		fmt.Fprintf(&b, "%d小时", h)
 	}
-	return fmt.Sprintf("%d秒", s)
+	switch {
+	case m > 0 && s == 0:
+		fmt.Fprintf(&b, "%d分钟", m)
+	case m > 0:
+		fmt.Fprintf(&b, "%d分%d秒", m, s)
+	case s > 0 || h == 0:
+		fmt.Fprintf(&b, "%d秒", s)
+	}
+	return b.String()
 }
 
 const untilKey Key = "until"

@@ -35,9 +35,9 @@ func TestHappyPath(t *testing.T) {
 		},
 		{
 			lang: i18n.ZH, reason: "笔记本电脑丢失", signOut: "强制退出", cancel: "取消",
-			prompt:   []string{"*确定要将 Alice Liddell (alice) 在所有设备上强制退出钉钉登录吗？*", "*用户*\nAlice Liddell (alice)", "*职位*\nEngineer", "*原因*\n笔记本电脑丢失", "*过期时间*\n06:02 UTC（2分0秒后）", "*请求编号*\nreq-"},
+			prompt:   []string{"*确定要将 Alice Liddell (alice) 在所有设备上强制退出钉钉登录吗？*", "*用户*\nAlice Liddell (alice)", "*职位*\nEngineer", "*原因*\n笔记本电脑丢失", "*过期时间*\n06:02 UTC（2分钟后）", "*请求编号*\nreq-"},
 			typed:    "仅你可见。也可以输入 `/signout 确认 ",
-			fallback: "请确认：将 Alice Liddell (alice) 强制退出钉钉登录？原因：笔记本电脑丢失。06:02 UTC（2分0秒后）过期。请求编号 req-",
+			fallback: "请确认：将 Alice Liddell (alice) 强制退出钉钉登录？原因：笔记本电脑丢失。06:02 UTC（2分钟后）过期。请求编号 req-",
 			progress: "正在将 Alice Liddell (alice) 强制退出登录…",
 			result:   []string{"✅ 已将 Alice Liddell (alice) 在所有设备上强制退出钉钉登录。", "*原因*\n笔记本电脑丢失", "*发起人*\n<@" + invoker + ">"},
 		},
@@ -127,8 +127,8 @@ func TestUnauthorizedInvoker(t *testing.T) {
 		lang i18n.Lang
 		want string
 	}{
-		{i18n.EN, "You may not sign people out: slack user U0STRANGER is not on the allow-list for sign-outs. Ask the security team to add you."},
-		{i18n.ZH, "你无权强制他人退出登录：slack 用户 U0STRANGER 不在允许强制退出的名单中。如需权限，请联系安全团队。"},
+		{i18n.EN, "You may not sign people out: Slack user U0STRANGER is not on the allow-list for sign-outs. Ask the security team to add you."},
+		{i18n.ZH, "你无权强制他人退出登录：Slack 用户 U0STRANGER 不在可执行强制退出的名单中。如需权限，请联系安全团队。"},
 	} {
 		t.Run(string(tc.lang), func(t *testing.T) {
 			h := connected(t, speaking(tc.lang))
@@ -155,7 +155,7 @@ func TestClickByAnotherUser(t *testing.T) {
 		unknown, run string // before and after the code
 	}{
 		{i18n.EN, "No pending request has code ", ". It may have expired, or the bot restarted since; run /signout again."},
-		{i18n.ZH, "没有确认码为 ", " 的待确认请求。它可能已过期，或机器人已重启；请重新发送 /signout。"},
+		{i18n.ZH, "没有确认码为 ", " 的待确认请求。该请求可能已过期，或机器人已重启；请重新发送 /signout。"},
 	} {
 		t.Run(string(tc.lang), func(t *testing.T) {
 			h := connected(t, speaking(tc.lang))
