@@ -1,5 +1,5 @@
-// Package contacts makes DingTalk's contact API the engine's directory and
-// sign-out: it calls a *dingtalk.Client and translates its answers into
+// Package contacts makes DingTalk's contact API the engine's directory,
+// sign-out and account containment (disable, enable, status): it calls a *dingtalk.Client and translates its answers into
 // package bot's types, so that bot imports no platform and no API client.
 package contacts
 
@@ -12,7 +12,8 @@ import (
 	"github.com/signout-bot/signout-bot/dingtalk"
 )
 
-// Directory is a bot.Directory and bot.SignOuter on DingTalk.
+// Directory is a bot.Directory and bot.SignOuter on DingTalk, and disables
+// and enables accounts.
 type Directory struct {
 	client *dingtalk.Client
 }
@@ -45,6 +46,23 @@ func (d *Directory) Person(ctx context.Context, userID string) (bot.Person, erro
 // SignOut signs userID out of DingTalk on all devices.
 func (d *Directory) SignOut(ctx context.Context, userID, reason string, i18n map[string]string) error {
 	return translate(d.client.SignOut(ctx, userID, reason, i18n))
+}
+
+// Disable disables userID's account so that it cannot sign in again until
+// enabled; reason is kept in DingTalk's admin console.
+func (d *Directory) Disable(ctx context.Context, userID, reason string) error {
+	return translate(d.client.Disable(ctx, userID, reason))
+}
+
+// Enable enables userID's disabled account again.
+func (d *Directory) Enable(ctx context.Context, userID string) error {
+	return translate(d.client.Enable(ctx, userID))
+}
+
+// Disabled reports whether userID's account is disabled.
+func (d *Directory) Disabled(ctx context.Context, userID string) (bool, error) {
+	disabled, err := d.client.Disabled(ctx, userID)
+	return disabled, translate(err)
 }
 
 // translate turns a dingtalk error into bot's. The result keeps err in its

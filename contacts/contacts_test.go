@@ -122,6 +122,68 @@ func TestSignOut(t *testing.T) {
 	}
 }
 
+func TestContainment(t *testing.T) {
+	e := newEnv(t)
+	ctx := t.Context()
+	if off, err := e.people.Disabled(ctx, "alice"); err != nil || off {
+		t.Fatalf("Disabled before = %v, %v", off, err)
+	}
+	if err := e.people.Disable(ctx, "alice", "stolen laptop"); err != nil {
+		t.Fatal(err)
+	}
+	if off, err := e.people.Disabled(ctx, "alice"); err != nil || !off {
+		t.Fatalf("Disabled after Disable = %v, %v", off, err)
+	}
+	if err := e.people.Enable(ctx, "alice"); err != nil {
+		t.Fatal(err)
+	}
+	if off, err := e.people.Disabled(ctx, "alice"); err != nil || off {
+		t.Fatalf("Disabled after Enable = %v, %v", off, err)
+	}
+	if got := e.api.Disables(); len(got) != 1 || got[0] != (fakedingtalk.DisableBody{UserID: "alice", Reason: "stolen laptop"}) {
+		t.Errorf("disables %+v", got)
+	}
+	if got := e.api.Enables(); !slices.Equal(got, []string{"alice"}) {
+		t.Errorf("enables %v", got)
+	}
+}
+
+// TestContainmentRefusedInWords: the refusals of disable, enable and status
+// reach the engine as bot's errors with DingTalk's code and requestid, in
+// words in both languages.
+func TestContainmentRefusedInWords(t *testing.T) {
+	const (
+		ghostEN    = `DingTalk has no user with ID "nobody" in this organisation.`
+		ghostZH    = "本组织通讯录中没有 userId 为“nobody”的用户。"
+		personalEN = `Only Enterprise Accounts (专属帐号) owned by this organisation can be disabled or enabled; "guest7" is a personal DingTalk account or belongs to another organisation.`
+		personalZH = "只能停用或启用归属本组织的专属帐号；“guest7”是个人钉钉帐号，或归属其他组织。"
+	)
+	for _, c := range []struct {
+		path, arg, code string
+		notFound        bool
+		en, zh          string
+	}{
+		{fakedingtalk.PathDisable, "nobody", "user.not.exist", true, ghostEN, ghostZH},
+		{fakedingtalk.PathEnable, "nobody", "user.not.exist", true, ghostEN, ghostZH},
+		{fakedingtalk.PathStatus, "nobody", "user.not.exist", true, ghostEN, ghostZH},
+		{fakedingtalk.PathDisable, "guest7", "exclusive.account.only", false, personalEN, personalZH},
+		{fakedingtalk.PathEnable, "guest7", "exclusive.account.only", false, personalEN, personalZH},
+		{fakedingtalk.PathStatus, "guest7", "exclusive.account.only", false, personalEN, personalZH},
+	} {
+		e := newEnv(t)
+		adapted, _ := both(t.Context(), e, c.path, c.arg)
+		var be *bot.APIError
+		if !errors.As(adapted, &be) || be.Code != c.code || be.RequestID == "" || errors.Is(adapted, bot.ErrNotFound) != c.notFound {
+			t.Errorf("%s %s: %v (%+v), want code %s with a requestid, not found %v", c.path, c.arg, adapted, be, c.code, c.notFound)
+			continue
+		}
+		if en, zh := enText(bot.Explain(adapted)), i18n.For(i18n.ZH).Text(bot.Explain(adapted)); en != c.en || zh != c.zh {
+			t.Errorf("%s %s explained\n %q\n %q\nwant\n %q\n %q", c.path, c.arg, en, zh, c.en, c.zh)
+		}
+		checkKept(t, adapted)
+	}
+}
+
 func TestNotFound(t *testing.T) {
 	e := newEnv(t)
 	ctx := t.Context()
@@ -203,6 +265,13 @@ func both(ctx context.Context, e *env, op, arg string) (adapted, raw error) {
 	case fakedingtalk.PathGetByMobile:
 		_, adapted = e.people.UserIDByMobile(ctx, arg)
 		_, raw = e.raw.UserIDByMobile(ctx, arg)
+	case fakedingtalk.PathDisable:
+		return e.people.Disable(ctx, arg, "stolen laptop"), e.raw.Disable(ctx, arg, "stolen laptop")
+	case fakedingtalk.PathEnable:
+		return e.people.Enable(ctx, arg), e.raw.Enable(ctx, arg)
+	case fakedingtalk.PathStatus:
+		_, adapted = e.people.Disabled(ctx, arg)
+		_, raw = e.raw.Disabled(ctx, arg)
 	}
 	return adapted, raw
 }
@@ -230,6 +299,23 @@ func TestAPIError(t *testing.T) {
 		{"legacy invalid mobile", fakedingtalk.PathGetByMobile, "13800138000", []fakedingtalk.Response{{
 			Body: `{"errcode":40104,"errmsg":"企业中的手机号码无效","request_id":"REQ-MOB"}`}},
 			"40104", "REQ-MOB"},
+		{"disable refused", fakedingtalk.PathDisable, "guest7", []fakedingtalk.Response{{Status: 400,
+			Body: `{"code":"exclusive.account.only","message":"只能操作归属该组织的专属帐号","requestid":"REQ-D400"}`}},
+			"exclusive.account.only", "REQ-D400"},
+		{"disable busy after every retry", fakedingtalk.PathDisable, "alice", []fakedingtalk.Response{busy, busy, busy},
+			"system.busy", "REQ-BUSY"},
+		{"disable not confirmed", fakedingtalk.PathDisable, "alice", []fakedingtalk.Response{{Body: `{"result":false}`}},
+			dingtalk.CodeNotConfirmed, ""},
+		{"enable not confirmed", fakedingtalk.PathEnable, "alice", []fakedingtalk.Response{{Body: `{"result":false}`}},
+			dingtalk.CodeNotConfirmed, ""},
+		{"enable invalid", fakedingtalk.PathEnable, "alice", []fakedingtalk.Response{{Status: 400,
+			Body: `{"code":"invalid.param","message":"userId不能为空","requestid":"REQ-E400"}`}},
+			"invalid.param", "REQ-E400"},
+		{"status bad answer", fakedingtalk.PathStatus, "alice", []fakedingtalk.Response{{Body: `{}`}},
+			dingtalk.CodeBadResponse, ""},
+		{"status permission", fakedingtalk.PathStatus, "alice", []fakedingtalk.Response{{Status: 403,
+			Body: `{"code":"Forbidden.AccessDenied.AccessTokenPermissionDenied","message":"没有权限","requestid":"REQ-S403","accessdenieddetail":{"requiredScopes":["Contact.OrgAccountSecurity.Read"]}}`}},
+			"Forbidden.AccessDenied.AccessTokenPermissionDenied", "REQ-S403"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			e := newEnv(t)
@@ -252,7 +338,8 @@ func TestAPIError(t *testing.T) {
 	}
 }
 
-var calls = []string{fakedingtalk.PathSignOut, fakedingtalk.PathUserGet, fakedingtalk.PathGetByMobile}
+var calls = []string{fakedingtalk.PathSignOut, fakedingtalk.PathUserGet, fakedingtalk.PathGetByMobile,
+	fakedingtalk.PathDisable, fakedingtalk.PathEnable, fakedingtalk.PathStatus}
 
 func argFor(path string) string {
 	if path == fakedingtalk.PathGetByMobile {
@@ -315,6 +402,12 @@ func TestNoAnswerByDeadline(t *testing.T) {
 			err = e.people.SignOut(ctx, "alice", "r", nil)
 		case fakedingtalk.PathUserGet:
 			_, err = e.people.Person(ctx, "alice")
+		case fakedingtalk.PathDisable:
+			err = e.people.Disable(ctx, "alice", "r")
+		case fakedingtalk.PathEnable:
+			err = e.people.Enable(ctx, "alice")
+		case fakedingtalk.PathStatus:
+			_, err = e.people.Disabled(ctx, "alice")
 		default:
 			_, err = e.people.UserIDByMobile(ctx, "13800138000")
 		}

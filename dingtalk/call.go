@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"net/url"
 )
 
@@ -19,6 +20,22 @@ func (c *Client) callAPI(ctx context.Context, op, path, target string, in, out a
 	return c.withToken(ctx, func(token string) error {
 		return c.retry(ctx, op, func(ctx context.Context) error {
 			r, err := c.post(ctx, op, c.apiURL+path, token, body)
+			if err != nil {
+				return scrub(err, token, c.secret)
+			}
+			redactBody(r, token, c.secret)
+			return withTarget(scrub(decodeAPI(op, r, out), token, c.secret), target)
+		})
+	})
+}
+
+// getAPI GETs a new-style path with query, the token in the header, and
+// decodes the answer into out.
+func (c *Client) getAPI(ctx context.Context, op, path string, query url.Values, target string, out any) error {
+	u := c.apiURL + path + "?" + query.Encode()
+	return c.withToken(ctx, func(token string) error {
+		return c.retry(ctx, op, func(ctx context.Context) error {
+			r, err := c.send(ctx, op, http.MethodGet, u, token, nil)
 			if err != nil {
 				return scrub(err, token, c.secret)
 			}

@@ -1,18 +1,23 @@
 // Package dingtalk is a client for the few DingTalk OpenAPI calls the bot
-// makes: the app access token, forced sign-out of an Enterprise Account, user
-// lookup by mobile and by ID, and robot messages.
+// makes: the app access token, forced sign-out of an Enterprise Account, its
+// disabling and enabling and their status, user lookup by mobile and by ID,
+// and robot messages.
 //
 // Every call goes through one retry helper (exponential backoff with jitter,
 // github.com/cenkalti/backoff/v5) and one decoder for DingTalk's two error
-// shapes. Failures DingTalk reports are *APIError values with an Explain
-// method for humans; sentinels (ErrNotFound, ...) let callers branch. No error
-// or log line carries the access token or the app secret.
+// shapes. The contact calls are paced under DingTalk's per-app, per-API cap
+// (see Config.QPS), and throttling answers are waited out, never failures.
+// Failures DingTalk reports are *APIError values with an Explain method for
+// humans; sentinels (ErrNotFound, ...) let callers branch. No error or log
+// line carries the access token or the app secret.
 package dingtalk
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	"net/url"
@@ -35,7 +40,18 @@ const (
 	opGroupSend      = "groupMessages/send"
 	opBatchSend      = "oToMessages/batchSend"
 	opSessionWebhook = "sessionWebhook"
+	opDisable        = "disable"
+	opEnable         = "enable"
+	opStatus         = "status"
 )
+
+// pacedOps are the calls paced under Config.QPS, each with its own budget:
+// DingTalk counts calls per app and per API.
+var pacedOps = []string{opSignOut, opGetByMobile, opUserGet, opDisable, opEnable, opStatus}
+
+// DefaultQPS is DingTalk's documented cap for a standard-edition org: 20 calls
+// per second per app per API.
+const DefaultQPS = 20
 
 // Config configures a Client.
 type Config struct {
@@ -47,23 +63,41 @@ type Config struct {
 	Retry        RetryPolicy  // zero fields take defaults
 	Logger       *slog.Logger // nil: slog.Default()
 	Observer     Observer     // nil: none
+	// QPS is how many calls per second each contact API (signOut,
+	// getbymobile, user/get, disable, enable, status) may get from this
+	// Client, shared by all its callers. 0 means DefaultQPS.
+	QPS float64
+	// Limiters, if set, gives the limiter for each paced API (called once
+	// per API name by New), so that a budget shared by several replicas can
+	// replace the in-process one. QPS is then unused. A nil Limiter means
+	// the in-process one for that API.
+	Limiters func(api string) Limiter
 }
 
-// Observer is told about every attempt and retry, for metrics. Its
-// methods must be cheap and safe for concurrent use.
+// Limiter paces calls. Wait blocks until the caller may make one call, or
+// returns an error, matching ctx's error when ctx ends (or, like
+// rate.Limiter, would end) first. It must be safe for concurrent use.
+type Limiter interface {
+	Wait(ctx context.Context) error
+}
+
+// Observer is told about every attempt, retry and throttling answer, for
+// metrics. Its methods must be cheap and safe for concurrent use.
 type Observer interface {
 	APICall(op, code string) // code is "ok" on success
-	APIRetry(op string)
+	APIRetry(op string)      // an ordinary retry (busy, 5xx, no answer)
+	APIThrottled(op string)  // DingTalk throttled the call; it is waited out and sent again
 }
 
 type nopObserver struct{}
 
 func (nopObserver) APICall(string, string) {}
 func (nopObserver) APIRetry(string)        {}
+func (nopObserver) APIThrottled(string)    {}
 
 // String hides the secret when a Config is printed.
 func (c Config) String() string {
-	return fmt.Sprintf("dingtalk.Config{APIURL:%q OAPIURL:%q ClientID:%q ClientSecret:<secret>}", c.APIURL, c.OAPIURL, c.ClientID)
+	return fmt.Sprintf("dingtalk.Config{APIURL:%q OAPIURL:%q ClientID:%q ClientSecret:<secret> QPS:%v}", c.APIURL, c.OAPIURL, c.ClientID, c.QPS)
 }
 
 // GoString hides the secret from %#v.
@@ -71,12 +105,15 @@ func (c Config) GoString() string { return c.String() }
 
 // LogValue hides the secret from slog.
 func (c Config) LogValue() slog.Value {
-	return slog.GroupValue(slog.String("api_url", c.APIURL), slog.String("oapi_url", c.OAPIURL), slog.String("client_id", c.ClientID))
+	return slog.GroupValue(slog.String("api_url", c.APIURL), slog.String("oapi_url", c.OAPIURL), slog.String("client_id", c.ClientID), slog.Float64("qps", c.QPS))
 }
 
 // RetryPolicy bounds the retries of one call. Zero fields take defaults:
 // 4 attempts, 300 ms initial interval doubling up to 3 s, at most 10 s
-// overall, and 1 s between attempts after a rate-limit answer.
+// overall, and 1 s (plus up to half as much again) after a throttling
+// answer. Throttling answers and waiting for a turn under the QPS count
+// against neither MaxAttempts nor MaxElapsed: they are retried for as long
+// as the caller's context allows.
 type RetryPolicy struct {
 	MaxAttempts     int           // attempts including the first; 1 disables retries
 	InitialInterval time.Duration // first wait, randomised ±50 %
@@ -119,6 +156,7 @@ type Client struct {
 	log             *slog.Logger
 	observe         Observer
 	tokens          *tokenCache
+	limiters        map[string]Limiter // by op; read-only after New
 }
 
 // New checks cfg and builds a Client. It makes no network call.
@@ -136,6 +174,9 @@ func New(cfg Config) (*Client, error) {
 	}
 	if cfg.ClientSecret == "" {
 		return nil, errors.New("dingtalk: ClientSecret is empty")
+	}
+	if cfg.QPS < 0 || math.IsNaN(cfg.QPS) || math.IsInf(cfg.QPS, 0) {
+		return nil, fmt.Errorf("dingtalk: QPS %v must be 0 (the default, %d) or a positive number", cfg.QPS, DefaultQPS)
 	}
 	c := &Client{
 		apiURL:   apiURL,
@@ -161,6 +202,7 @@ func New(cfg Config) (*Client, error) {
 		c.log = slog.Default()
 	}
 	c.tokens = newTokenCache(c.fetchToken)
+	c.limiters = newLimiters(cfg.QPS, cfg.Limiters)
 	return c, nil
 }
 

@@ -62,22 +62,34 @@ func TestRedactURL(t *testing.T) {
 	}
 }
 
-func TestRateLimitWaitHonoursRetryAfter(t *testing.T) {
+func TestThrottleWaitHonoursRetryAfter(t *testing.T) {
 	c := &Client{policy: RetryPolicy{RateLimitWait: time.Second, MaxInterval: 3 * time.Second}}
 	r := &response{status: 429, header: http.Header{"Retry-After": {"2"}}, body: []byte(`{}`)}
-	if got := c.rateLimitWait(decodeAPI("x", r, nil)); got != 2*time.Second {
-		t.Errorf("Retry-After 2: wait %v", got)
+	// Each wait is the base plus up to half as much again, at random.
+	within := func(what string, err error, base time.Duration) {
+		t.Helper()
+		for range 50 {
+			got, ok := c.throttleWait(err)
+			if !ok || got < base || got >= base+base/2 {
+				t.Fatalf("%s: wait %v (throttled %v), want [%v, %v)", what, got, ok, base, base+base/2)
+			}
+		}
 	}
+	within("Retry-After 2", decodeAPI("x", r, nil), 2*time.Second)
 	r.header.Set("Retry-After", "60")
-	if got := c.rateLimitWait(decodeAPI("x", r, nil)); got != 3*time.Second {
-		t.Errorf("Retry-After 60: wait %v, want MaxInterval", got)
-	}
+	within("Retry-After 60, capped by MaxInterval", decodeAPI("x", r, nil), 3*time.Second)
 	r.header.Del("Retry-After")
-	if got := c.rateLimitWait(decodeAPI("x", r, nil)); got != time.Second {
-		t.Errorf("no Retry-After: wait %v", got)
-	}
-	if got := c.rateLimitWait(errors.New("other")); got != 0 {
-		t.Errorf("non-API error: wait %v", got)
+	within("no Retry-After", decodeAPI("x", r, nil), time.Second)
+	legacy := &response{status: 200, header: http.Header{}, body: []byte(`{"errcode":90018,"errmsg":"qps"}`)}
+	within("legacy 90018", decodeOAPI("x", legacy, nil), time.Second)
+	for _, err := range []error{
+		errors.New("other"),
+		decodeAPI("x", &response{status: 500, header: http.Header{}, body: []byte(`{"code":"system.busy"}`)}, nil),
+		decodeAPI("x", &response{status: 403, header: http.Header{}, body: []byte(`{"code":"Forbidden.AccessDenied.AccessTokenPermissionDenied"}`)}, nil),
+	} {
+		if got, ok := c.throttleWait(err); ok || got != 0 {
+			t.Errorf("%v: throttled %v, wait %v", err, ok, got)
+		}
 	}
 }
 

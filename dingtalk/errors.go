@@ -15,7 +15,8 @@ import (
 // branch without knowing DingTalk's codes.
 var (
 	// ErrNotFound: DingTalk does not know the mobile number or user ID
-	// (60121, user.not.exist, 33012, 40003).
+	// (60121, user.not.exist, 33012, 40003; profile.not.exist and
+	// employee.not.exist from other orgAccounts calls).
 	ErrNotFound = errors.New("dingtalk: not found")
 	// ErrBadCredentials: DingTalk rejected the app's Client ID or Client Secret.
 	ErrBadCredentials = errors.New("dingtalk: app credentials rejected")
@@ -33,7 +34,7 @@ const (
 	CodeIPBanned       = "ip_banned"      // {"punish":"deny",...}: the egress IP is banned for a while
 	CodeBodyTooLarge   = "body_too_large" // the body exceeded the read limit
 	CodeBadResponse    = "bad_response"   // JSON, but not the documented shape
-	CodeNotConfirmed   = "result_false"   // signOut answered {"result":false}
+	CodeNotConfirmed   = "result_false"   // signOut, disable or enable answered {"result":false}
 	CodeInvalidStaff   = "invalid_staff_ids"
 	CodeFlowControlled = "flow_controlled_staff_ids"
 )
@@ -99,7 +100,7 @@ func (e *APIError) Is(target error) bool {
 
 func (e *APIError) notFound() bool {
 	switch e.Code {
-	case "60121", "user.not.exist", "33012", "40003":
+	case "60121", "user.not.exist", "33012", "40003", "profile.not.exist", "employee.not.exist":
 		return true
 	}
 	return false
@@ -189,7 +190,10 @@ func (e *APIError) codeWords() i18n.Msg {
 	switch e.Code {
 	case "invalid.param", "400002":
 		return i18n.M(i18n.DingTalkInvalidParam, e.said())
-	case "exclusive.account.only":
+	case "exclusive.account.only", "exclusive.account.limit":
+		if e.Op == opDisable || e.Op == opEnable || e.Op == opStatus {
+			return e.about(i18n.DingTalkAccountEnterpriseOnly, i18n.DingTalkAccountEnterpriseOnlyUnnamed)
+		}
 		return e.about(i18n.DingTalkEnterpriseAccountOnly, i18n.DingTalkEnterpriseAccountOnlyUnnamed)
 	case "system.busy", "-1":
 		return i18n.M(i18n.DingTalkBusy)
@@ -211,7 +215,7 @@ func (e *APIError) codeWords() i18n.Msg {
 	case CodeBadResponse:
 		return i18n.M(i18n.DingTalkBadResponse, e.Message)
 	case CodeNotConfirmed:
-		return e.about(i18n.DingTalkNotConfirmed, i18n.DingTalkNotConfirmedUnnamed)
+		return e.notConfirmedWords()
 	case CodeInvalidStaff:
 		return i18n.M(i18n.DingTalkInvalidStaff, e.Message)
 	case CodeFlowControlled:
@@ -228,6 +232,17 @@ func (e *APIError) notFoundWords() i18n.Msg {
 		return e.about(i18n.DingTalkInvalidUserID, i18n.DingTalkInvalidUserIDUnnamed)
 	}
 	return e.about(i18n.DingTalkNoUserWithID, i18n.DingTalkNoUserWithIDUnnamed)
+}
+
+// notConfirmedWords says which change DingTalk did not confirm.
+func (e *APIError) notConfirmedWords() i18n.Msg {
+	switch e.Op {
+	case opDisable:
+		return e.about(i18n.DingTalkNotDisabled, i18n.DingTalkNotDisabledUnnamed)
+	case opEnable:
+		return e.about(i18n.DingTalkNotEnabled, i18n.DingTalkNotEnabledUnnamed)
+	}
+	return e.about(i18n.DingTalkNotConfirmed, i18n.DingTalkNotConfirmedUnnamed)
 }
 
 // about is key said of the user or mobile the call was about, or unnamed

@@ -70,6 +70,9 @@ func TestErrorCodes(t *testing.T) {
 		requestID string
 		temporary bool
 		attempts  int
+		// throttled: every answer throttles the call, which is waited out
+		// past MaxAttempts (4) until the test cancels it at the last one.
+		throttled bool
 		is        error
 		en, zh    string // the explanation in each language
 	}{
@@ -91,12 +94,12 @@ func TestErrorCodes(t *testing.T) {
 			script: newStyle(403, `{"code":"Forbidden.AccessDenied.AccessTokenPermissionDenied","requestid":"R-P","message":"没有调用该接口的权限","accessdenieddetail":{"requiredScopes":["Contact.OrgAccountSecurity.ReadWrite"]}}`),
 			en:     "The bot's DingTalk app lacks the permission Contact.OrgAccountSecurity.ReadWrite; an admin must grant it in the DingTalk developer console and publish the app.",
 			zh:     "机器人所属的钉钉应用缺少权限 Contact.OrgAccountSecurity.ReadWrite。请管理员在钉钉开发者后台的“权限管理”中开通，并发布应用。"},
-		{name: "qps exhausted", call: signOutAlice, code: "Forbidden.AccessDenied.QpsLimitForAppkeyAndApi", status: 403, temporary: true, attempts: 4,
-			script: repeat(4, newStyle(403, `{"code":"Forbidden.AccessDenied.QpsLimitForAppkeyAndApi","message":"QPS 限流"}`)),
+		{name: "qps until cancelled", call: signOutAlice, code: "Forbidden.AccessDenied.QpsLimitForAppkeyAndApi", status: 403, temporary: true, attempts: 6, throttled: true,
+			script: repeat(6, newStyle(403, `{"code":"Forbidden.AccessDenied.QpsLimitForAppkeyAndApi","message":"QPS 限流"}`)),
 			en:     "DingTalk is rate-limiting the bot (too many calls per second); wait a moment and try again.",
 			zh:     "机器人调用钉钉接口过于频繁，已被限流（超过每秒调用次数上限），请稍后重试。"},
-		{name: "qpm exhausted", call: signOutAlice, code: "Forbidden.AccessDenied.QpmLimitForAppkeyAndApi", status: 403, temporary: true, attempts: 4,
-			script: repeat(4, newStyle(403, `{"code":"Forbidden.AccessDenied.QpmLimitForAppkeyAndApi","message":"QPM 限流"}`)),
+		{name: "qpm until cancelled", call: signOutAlice, code: "Forbidden.AccessDenied.QpmLimitForAppkeyAndApi", status: 403, temporary: true, attempts: 6, throttled: true,
+			script: repeat(6, newStyle(403, `{"code":"Forbidden.AccessDenied.QpmLimitForAppkeyAndApi","message":"QPM 限流"}`)),
 			en:     "DingTalk is rate-limiting the bot (too many calls per minute); wait a minute and try again.",
 			zh:     "机器人调用钉钉接口过于频繁，已被限流（超过每分钟调用次数上限），请一分钟后重试。"},
 		{name: "monthly quota", call: signOutAlice, code: "Forbidden.AccessDenied.ApiCountLimitForOrg", status: 403, attempts: 1,
@@ -128,12 +131,12 @@ func TestErrorCodes(t *testing.T) {
 			script: repeat(4, legacy(`{"errcode":-1,"errmsg":"系统繁忙"}`)),
 			en:     "DingTalk was busy and did not complete the request; try again in a minute.",
 			zh:     "钉钉系统繁忙，未完成请求，请一分钟后重试。"},
-		{name: "90018 exhausted", call: userGet(alice.UserID), code: "90018", status: 200, temporary: true, attempts: 4,
-			script: repeat(4, legacy(`{"errcode":90018,"errmsg":"QPS 限流"}`)),
+		{name: "90018 until cancelled", call: userGet(alice.UserID), code: "90018", status: 200, temporary: true, attempts: 6, throttled: true,
+			script: repeat(6, legacy(`{"errcode":90018,"errmsg":"QPS 限流"}`)),
 			en:     "DingTalk is rate-limiting the bot (too many calls per second); wait a moment and try again.",
 			zh:     "机器人调用钉钉接口过于频繁，已被限流（超过每秒调用次数上限），请稍后重试。"},
-		{name: "90002 exhausted", call: userGet(alice.UserID), code: "90002", status: 200, temporary: true, attempts: 4,
-			script: repeat(4, legacy(`{"errcode":90002,"errmsg":"全局限流"}`)),
+		{name: "90002 until cancelled", call: userGet(alice.UserID), code: "90002", status: 200, temporary: true, attempts: 6, throttled: true,
+			script: repeat(6, legacy(`{"errcode":90002,"errmsg":"全局限流"}`)),
 			en:     "DingTalk is rate-limiting the bot (too many calls per second); wait a moment and try again.",
 			zh:     "机器人调用钉钉接口过于频繁，已被限流（超过每秒调用次数上限），请稍后重试。"},
 		{name: "90020", call: userGet(alice.UserID), code: "90020", status: 200, attempts: 1,
@@ -191,11 +194,17 @@ func TestErrorCodes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			env := newEnv(t)
+			ctx, cancel := context.WithCancel(testContext(t))
+			defer cancel()
+			env := newEnv(t, func(c *dingtalk.Config) {
+				if tt.throttled {
+					c.Observer = &cancelAtThrottle{n: tt.attempts, cancel: cancel}
+				}
+			})
 			if tt.script != nil {
 				env.fake.Script(tt.call.path, tt.script...)
 			}
-			err := tt.call.do(testContext(t), env.client)
+			err := tt.call.do(ctx, env.client)
 			ae := apiError(t, err)
 			t.Logf("Error():   %v\nExplain(): %s", err, ae.Explain())
 			if ae.Code != tt.code || ae.SubCode != tt.subCode || ae.HTTPStatus != tt.status {
@@ -230,7 +239,10 @@ func TestErrorCodes(t *testing.T) {
 					t.Errorf("Error() = %q, want it to contain %q", msg, w)
 				}
 			}
-			if tt.attempts > 1 && !strings.Contains(msg, "gave up after") {
+			switch {
+			case tt.throttled && (!errors.Is(err, context.Canceled) || !strings.Contains(msg, "stopped after 6 attempt(s)")):
+				t.Errorf("Error() = %q, want the cancellation after 6 attempts", msg)
+			case !tt.throttled && tt.attempts > 1 && !strings.Contains(msg, "gave up after"):
 				t.Errorf("Error() = %q does not say it retried", msg)
 			}
 			if ae.RequestID != "" && !strings.Contains(msg, ae.RequestID) {
@@ -238,5 +250,22 @@ func TestErrorCodes(t *testing.T) {
 			}
 			env.assertNoSecretsIn(t, "error", msg+" "+explain+" "+zh)
 		})
+	}
+}
+
+// cancelAtThrottle cancels the call when DingTalk has throttled it n times:
+// the client is told before it starts waiting the throttle out.
+type cancelAtThrottle struct {
+	countingObserver
+	n      int
+	cancel context.CancelFunc
+}
+
+func (o *cancelAtThrottle) APIThrottled(op string) {
+	o.countingObserver.APIThrottled(op)
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.throttled[op] == o.n {
+		o.cancel()
 	}
 }

@@ -70,7 +70,8 @@ func newEnv(t *testing.T, opts ...func(*dingtalk.Config)) *testEnv {
 // tokensSent lists every access token the client put on the wire.
 func (e *testEnv) tokensSent() []string {
 	var toks []string
-	for _, p := range []string{fakedingtalk.PathSignOut, fakedingtalk.PathGroupSend, fakedingtalk.PathBatchSend} {
+	for _, p := range []string{fakedingtalk.PathSignOut, fakedingtalk.PathGroupSend, fakedingtalk.PathBatchSend,
+		fakedingtalk.PathDisable, fakedingtalk.PathEnable, fakedingtalk.PathStatus} {
 		for _, r := range e.fake.Requests(p) {
 			toks = append(toks, r.Header.Get("x-acs-dingtalk-access-token"))
 		}

@@ -214,9 +214,10 @@ func TestMaxElapsedBoundsRetries(t *testing.T) {
 
 // countingObserver records what the client reports for metrics.
 type countingObserver struct {
-	mu      sync.Mutex
-	calls   []string
-	retries int
+	mu        sync.Mutex
+	calls     []string
+	retries   int
+	throttled map[string]int
 }
 
 func (o *countingObserver) APICall(op, code string) {
@@ -229,6 +230,15 @@ func (o *countingObserver) APIRetry(string) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	o.retries++
+}
+
+func (o *countingObserver) APIThrottled(op string) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.throttled == nil {
+		o.throttled = map[string]int{}
+	}
+	o.throttled[op]++
 }
 
 func TestObserverSeesEveryAttempt(t *testing.T) {

@@ -18,13 +18,24 @@ const headerToken = "x-acs-dingtalk-access-token"
 // whole answer. token, if set, goes in the new-style header. Errors wrap
 // ErrNoResponse and never contain the URL's query (the legacy token).
 func (c *Client) post(parent context.Context, op, rawURL, token string, body []byte) (*response, error) {
+	return c.send(parent, op, http.MethodPost, rawURL, token, body)
+}
+
+// send is post for any method; a nil body sends none.
+func (c *Client) send(parent context.Context, op, method, rawURL, token string, body []byte) (*response, error) {
 	ctx, cancel := context.WithTimeout(parent, c.attemptTimeout)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, rawURL, bytes.NewReader(body))
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, rawURL, rd)
 	if err != nil {
 		return nil, fmt.Errorf("dingtalk %s: %w", op, redactURLError(err))
 	}
-	req.Header.Set("Content-Type", "application/json")
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
 	req.Header.Set("Accept", "application/json")
 	if token != "" {
 		req.Header.Set(headerToken, token)

@@ -25,6 +25,12 @@ const (
 	DingTalkInvalidMobileUnnamed         Key = "dingtalk.invalid_mobile_unnamed"
 	DingTalkNotConfirmed                 Key = "dingtalk.not_confirmed" // 1 userId
 	DingTalkNotConfirmedUnnamed          Key = "dingtalk.not_confirmed_unnamed"
+	DingTalkNotDisabled                  Key = "dingtalk.not_disabled" // 1 userId
+	DingTalkNotDisabledUnnamed           Key = "dingtalk.not_disabled_unnamed"
+	DingTalkNotEnabled                   Key = "dingtalk.not_enabled" // 1 userId
+	DingTalkNotEnabledUnnamed            Key = "dingtalk.not_enabled_unnamed"
+	DingTalkAccountEnterpriseOnly        Key = "dingtalk.account_enterprise_only" // 1 userId; disable, enable, status
+	DingTalkAccountEnterpriseOnlyUnnamed Key = "dingtalk.account_enterprise_only_unnamed"
 	DingTalkInvalidParam                 Key = "dingtalk.invalid_param" // 1 said
 	DingTalkBusy                         Key = "dingtalk.busy"
 	DingTalkMonthlyQuota                 Key = "dingtalk.monthly_quota"
@@ -110,6 +116,30 @@ var dingTalkTexts = texts{
 	DingTalkNotConfirmedUnnamed: {
 		EN: "DingTalk did not confirm the sign-out of the user (result=false); check the admin console before trying again.",
 		ZH: "钉钉未确认已将该用户强制退出登录（result=false）。请先到钉钉管理后台核实，再决定是否重试。",
+	},
+	DingTalkNotDisabled: {
+		EN: `DingTalk did not confirm that "%[1]s" is disabled (result=false); check the admin console before trying again.`,
+		ZH: "钉钉未确认帐号“%[1]s”已停用（result=false）。请先到钉钉管理后台核实，再决定是否重试。",
+	},
+	DingTalkNotDisabledUnnamed: {
+		EN: "DingTalk did not confirm that the account is disabled (result=false); check the admin console before trying again.",
+		ZH: "钉钉未确认该帐号已停用（result=false）。请先到钉钉管理后台核实，再决定是否重试。",
+	},
+	DingTalkNotEnabled: {
+		EN: `DingTalk did not confirm that "%[1]s" is enabled again (result=false); check the admin console before trying again.`,
+		ZH: "钉钉未确认帐号“%[1]s”已重新启用（result=false）。请先到钉钉管理后台核实，再决定是否重试。",
+	},
+	DingTalkNotEnabledUnnamed: {
+		EN: "DingTalk did not confirm that the account is enabled again (result=false); check the admin console before trying again.",
+		ZH: "钉钉未确认该帐号已重新启用（result=false）。请先到钉钉管理后台核实，再决定是否重试。",
+	},
+	DingTalkAccountEnterpriseOnly: {
+		EN: `Only Enterprise Accounts (专属帐号) owned by this organisation can be disabled or enabled; "%[1]s" is a personal DingTalk account or belongs to another organisation.`,
+		ZH: "只能停用或启用归属本组织的专属帐号；“%[1]s”是个人钉钉帐号，或归属其他组织。",
+	},
+	DingTalkAccountEnterpriseOnlyUnnamed: {
+		EN: "Only Enterprise Accounts (专属帐号) owned by this organisation can be disabled or enabled; this user is a personal DingTalk account or belongs to another organisation.",
+		ZH: "只能停用或启用归属本组织的专属帐号；该用户是个人钉钉帐号，或归属其他组织。",
 	},
 	DingTalkInvalidParam: {
 		EN: "DingTalk rejected the request as invalid%[1]s; check the user ID or mobile number.",

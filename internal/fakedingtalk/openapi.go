@@ -37,6 +37,9 @@ const (
 	PathGroupSend      = "/v1.0/robot/groupMessages/send"
 	PathBatchSend      = "/v1.0/robot/oToMessages/batchSend"
 	PathSessionWebhook = "/robot/sendBySession"
+	PathDisable        = "/v1.0/contact/orgAccounts/disable"
+	PathEnable         = "/v1.0/contact/orgAccounts/enable"
+	PathStatus         = "/v1.0/contact/orgAccounts/status" // GET ?userId=
 )
 
 // FakeUser is a member of the fake org. Several users may share a Mobile: a
@@ -51,6 +54,7 @@ type FakeUser struct {
 	DeptIDs   []int64
 	Exclusive bool // an Enterprise Account (专属帐号) of this org: signOut accepts only these
 	Inactive  bool // has not activated DingTalk (user/get "active": false)
+	Disabled  bool // disabled at the start (orgAccounts/status "disable": true)
 	// Aliases are other spellings of UserID (say "CEO001" for "ceo001") that
 	// user/get and signOut accept for this user, as DingTalk does; user/get
 	// then answers with the canonical UserID.
@@ -83,6 +87,12 @@ type SignOutBody struct {
 	UserID     string            `json:"userId"`
 	Reason     string            `json:"reason"`
 	ReasonI18n map[string]string `json:"reasonI18nForEmployee"`
+}
+
+// DisableBody is an orgAccounts/disable request the fake accepted.
+type DisableBody struct {
+	UserID string `json:"userId"`
+	Reason string `json:"reason"`
 }
 
 // GroupMessage is a groupMessages/send request the fake accepted.
@@ -121,6 +131,10 @@ type OpenAPI struct {
 	scripts    map[string][]Response
 	requests   []Request
 	signOuts   []SignOutBody
+	disables   []DisableBody
+	enables    []string        // userIds enabled
+	disabled   map[string]bool // canonical userId -> disabled now
+	limit      *qpsLimit       // nil: no cap
 	groupMsgs  []GroupMessage
 	directMsgs []DirectMessage
 	sessions   map[string][]json.RawMessage
@@ -132,6 +146,7 @@ func NewOpenAPI(t testing.TB) *OpenAPI {
 	f := &OpenAPI{
 		changed:  make(chan struct{}),
 		users:    map[string]FakeUser{},
+		disabled: map[string]bool{},
 		tokens:   map[string]time.Time{},
 		lifetime: 7200 * time.Second,
 		scripts:  map[string][]Response{},
@@ -154,11 +169,12 @@ func (f *OpenAPI) Close() {
 	})
 }
 
-// AddUser adds or replaces a user.
+// AddUser adds or replaces a user, disabled if u.Disabled.
 func (f *OpenAPI) AddUser(u FakeUser) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.users[u.UserID] = u
+	f.disabled[u.UserID] = u.Disabled
 }
 
 // Script queues canned responses for the next requests to path, in order,
@@ -264,6 +280,28 @@ func (f *OpenAPI) SignOuts() []SignOutBody {
 	return slices.Clone(f.signOuts)
 }
 
+// Disables returns the orgAccounts/disable requests that succeeded.
+func (f *OpenAPI) Disables() []DisableBody {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.disables)
+}
+
+// Enables returns the userIds of the orgAccounts/enable requests that
+// succeeded.
+func (f *OpenAPI) Enables() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.enables)
+}
+
+// Disabled reports whether the user with this UserID is disabled now.
+func (f *OpenAPI) Disabled(userID string) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.disabled[userID]
+}
+
 // GroupMessages returns the group robot messages accepted.
 func (f *OpenAPI) GroupMessages() []GroupMessage {
 	f.mu.Lock()
@@ -296,11 +334,16 @@ func (f *OpenAPI) SessionMessages(session string) []json.RawMessage {
 	return slices.Clone(f.sessions[session])
 }
 
-// ServeHTTP records the request, plays a scripted response if one is queued,
-// and otherwise answers as DingTalk would.
+// ServeHTTP records the request, answers it as throttled if it is over the
+// cap (LimitQPS), plays a scripted response if one is queued, and otherwise
+// answers as DingTalk would.
 func (f *OpenAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
-	resp, scripted := f.record(r, body)
+	resp, scripted, throttled := f.record(r, body)
+	if throttled {
+		f.throttle(w, r)
+		return
+	}
 	if scripted {
 		if !openAPIWait(r, resp.Delay) {
 			return
@@ -310,7 +353,11 @@ func (f *OpenAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if r.Method != http.MethodPost {
+	want := http.MethodPost
+	if r.URL.Path == PathStatus {
+		want = http.MethodGet
+	}
+	if r.Method != want {
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 		return
 	}
@@ -327,6 +374,12 @@ func (f *OpenAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		f.withQueryToken(w, r, body, f.getByMobile)
 	case PathUserGet:
 		f.withQueryToken(w, r, body, f.userGet)
+	case PathDisable:
+		f.withHeaderToken(w, r, body, f.disable)
+	case PathEnable:
+		f.withHeaderToken(w, r, body, f.enable)
+	case PathStatus:
+		f.withHeaderToken(w, r, body, f.status)
 	case PathSessionWebhook:
 		f.sessionWebhook(w, r, body)
 	default:
@@ -334,20 +387,24 @@ func (f *OpenAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func (f *OpenAPI) record(r *http.Request, body []byte) (Response, bool) {
+func (f *OpenAPI) record(r *http.Request, body []byte) (resp Response, scripted, throttled bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	now := time.Now()
 	f.requests = append(f.requests, Request{
 		Method: r.Method, Path: r.URL.Path, Query: r.URL.Query(),
-		Header: r.Header.Clone(), Body: body, At: time.Now(),
+		Header: r.Header.Clone(), Body: body, At: now,
 	})
 	f.notifyLocked()
+	if f.limit != nil && r.URL.Path != PathSessionWebhook && !f.limit.allow(r.URL.Path, now) {
+		return Response{}, false, true
+	}
 	q := f.scripts[r.URL.Path]
 	if len(q) == 0 {
-		return Response{}, false
+		return Response{}, false, false
 	}
 	f.scripts[r.URL.Path] = q[1:]
-	return q[0], true
+	return q[0], true, false
 }
 
 // openAPIWait waits d, or reports false if the client hung up first.
@@ -522,6 +579,73 @@ func (f *OpenAPI) signOut(w http.ResponseWriter, r *http.Request, body []byte) {
 		f.mu.Unlock()
 		openAPIWriteJSON(w, http.StatusOK, map[string]bool{"result": true})
 	}
+}
+
+// accountUser decodes an orgAccounts request's userId and finds the user,
+// answering as signOut does when it is missing, unknown or not an
+// Enterprise Account of this org.
+func (f *OpenAPI) accountUser(w http.ResponseWriter, userID string, decodeErr error) (FakeUser, bool) {
+	switch {
+	case decodeErr != nil:
+		f.apiError(w, http.StatusBadRequest, "invalid.param", "无效参数: "+decodeErr.Error())
+		return FakeUser{}, false
+	case userID == "":
+		f.apiError(w, http.StatusBadRequest, "invalid.param", "无效参数: userId is mandatory")
+		return FakeUser{}, false
+	}
+	u, ok := f.user(userID)
+	switch {
+	case !ok:
+		f.apiError(w, http.StatusBadRequest, "user.not.exist", "用户不存在")
+	case !u.Exclusive:
+		f.apiError(w, http.StatusBadRequest, "exclusive.account.only", "只能操作归属该组织的专属帐号")
+	default:
+		return u, true
+	}
+	return FakeUser{}, false
+}
+
+func (f *OpenAPI) disable(w http.ResponseWriter, r *http.Request, body []byte) {
+	var in DisableBody
+	err := openAPIDecodeJSON(r, body, &in)
+	u, ok := f.accountUser(w, in.UserID, err)
+	if !ok {
+		return
+	}
+	f.mu.Lock()
+	f.disabled[u.UserID] = true
+	f.disables = append(f.disables, in)
+	f.notifyLocked()
+	f.mu.Unlock()
+	openAPIWriteJSON(w, http.StatusOK, map[string]bool{"result": true})
+}
+
+func (f *OpenAPI) enable(w http.ResponseWriter, r *http.Request, body []byte) {
+	var in struct {
+		UserID string `json:"userId"`
+	}
+	err := openAPIDecodeJSON(r, body, &in)
+	u, ok := f.accountUser(w, in.UserID, err)
+	if !ok {
+		return
+	}
+	f.mu.Lock()
+	f.disabled[u.UserID] = false
+	f.enables = append(f.enables, in.UserID)
+	f.notifyLocked()
+	f.mu.Unlock()
+	openAPIWriteJSON(w, http.StatusOK, map[string]bool{"result": true})
+}
+
+func (f *OpenAPI) status(w http.ResponseWriter, r *http.Request, _ []byte) {
+	u, ok := f.accountUser(w, r.URL.Query().Get("userId"), nil)
+	if !ok {
+		return
+	}
+	f.mu.Lock()
+	disabled := f.disabled[u.UserID]
+	f.mu.Unlock()
+	openAPIWriteJSON(w, http.StatusOK, map[string]bool{"disable": disabled})
 }
 
 func openAPIValidMobile(m string) bool {
