@@ -82,7 +82,7 @@ func newApp(cfg *config.Config, withConsole bool, stdin io.Reader, stdout, stder
 	var dt *dingtalk.Client
 	if cfg.DingTalk.Configured() {
 		dt, err = dingtalk.New(dingtalk.Config{
-			APIURL: cfg.DingTalk.APIURL, OAPIURL: cfg.DingTalk.OAPIURL,
+			APIURL: cfg.DingTalk.APIURL, OAPIURL: cfg.DingTalk.OAPIURL, QPS: cfg.DingTalk.QPS,
 			ClientID: cfg.DingTalk.ClientID, ClientSecret: cfg.DingTalk.ClientSecret.Reveal(),
 			Logger: log.With("component", "dingtalk"), Observer: a.metrics,
 		})
@@ -115,7 +115,7 @@ func newApp(cfg *config.Config, withConsole bool, stdin io.Reader, stdout, stder
 	}
 	if dt != nil {
 		people := contacts.New(dt)
-		opt.Directory, opt.SignOuter = people, people
+		opt.Directory, opt.SignOuter, opt.Containment = people, people, people
 	}
 	if cfg.Slack.On() && len(cfg.Authz.SlackUsers) == 0 {
 		log.Warn("slack is on but authz.slack_users is empty: nobody in Slack can sign anyone out")

@@ -271,7 +271,7 @@ func (e *Engine) Handle(ctx context.Context, m Message, c Conversation) {
 	}
 	switch cmd.Kind {
 	case commands.Confirm, commands.Cancel, commands.Approve, commands.Deny:
-		a := Action{Platform: m.Platform, User: m.Invoker, Conversation: m.Conversation, Direct: m.Direct, Code: cmd.Code}
+		a := Action{Platform: m.Platform, User: m.Invoker, Conversation: m.Conversation, Direct: m.Direct, Code: cmd.Code, Disable: cmd.Disable}
 		e.act(ctx, cmd.Kind, a, c)
 	case commands.Status, commands.History:
 		e.lookBack(ctx, m, cmd, c)

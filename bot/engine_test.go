@@ -81,7 +81,7 @@ func newHarnessWithClient(t testing.TB, clientMod func(*dingtalk.Config), mods .
 			Invokers:  map[string][]string{bot.Slack: {invoker}, bot.DingTalk: {"manager4220"}},
 			Protected: []string{"ceo001"},
 		}),
-		Directory: people, SignOuter: people, Audit: af,
+		Directory: people, SignOuter: people, Containment: people, Audit: af,
 		TTL:             2 * time.Minute,
 		EmployeeMessage: map[string]string{"en_US": "You were signed out."},
 		Parse:           commands.Options{ReasonRequired: true},

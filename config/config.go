@@ -87,6 +87,9 @@ type DingTalkConfig struct {
 	RobotCode string `yaml:"robot_code"`
 	// RobotName is the robot's display name, for "@RobotName confirm CODE" in group prompts.
 	RobotName string `yaml:"robot_name"`
+	// QPS paces every DingTalk API the bot calls (per API, as DingTalk
+	// counts); default 20, DingTalk's per-app limit.
+	QPS float64 `yaml:"qps"`
 }
 
 // Configured reports whether DingTalk credentials are present.
@@ -160,6 +163,7 @@ const (
 	DefaultHTTPListen       = "127.0.0.1:9090"
 	DefaultMaxReasonRunes   = 300
 	DefaultKeyPrefix        = "signout-bot:"
+	DefaultDingTalkQPS      = 20
 	DefaultSlackLanguage    = "en"
 	DefaultDingTalkLanguage = "zh_CN"
 	// DefaultInstance names a replica whose host has no name.
@@ -181,6 +185,9 @@ func (c *Config) applyDefaults() {
 	}
 	if c.DingTalk.OAPIURL == "" {
 		c.DingTalk.OAPIURL = DefaultDingTalkOAPI
+	}
+	if c.DingTalk.QPS == 0 {
+		c.DingTalk.QPS = DefaultDingTalkQPS
 	}
 	if c.DingTalk.RobotCode == "" {
 		c.DingTalk.RobotCode = c.DingTalk.ClientID

@@ -167,6 +167,9 @@ func (c *Config) validateDingTalk(v *validator) {
 	if d.StreamOn() {
 		v.required("dingtalk.corp_id", d.CorpID, "when dingtalk.stream is on (messages from other corps are ignored)")
 	}
+	if d.QPS < 0.1 || d.QPS > 1000 {
+		v.add("dingtalk.qps", "must be between 0.1 and 1000 calls per second, got %v", d.QPS)
+	}
 	v.httpURL("dingtalk.api_url", d.APIURL)
 	v.httpURL("dingtalk.oapi_url", d.OAPIURL)
 	d.APIURL = strings.TrimRight(d.APIURL, "/")

@@ -67,3 +67,24 @@ func TestTwoPersonRefusedInADirectChat(t *testing.T) {
 		t.Fatal("signed out")
 	}
 }
+
+// 确认 CODE 停用 signs out and disables; the prompt offers it.
+func TestConfirmAndDisableInChinese(t *testing.T) {
+	h := newHarness(t, harnessOptions{language: i18n.ZH})
+	h.ack(h.send(h.group(manager, "/signout zhangsan 手机丢失", "p1")).MessageID())
+	prompt := h.waitSession("p1", 1)[0].text()
+	m := regexp.MustCompile(`确认 ([A-Z0-9]{6}) 停用`).FindStringSubmatch(prompt)
+	if m == nil || !strings.Contains(prompt, "账号状态：钉钉中正常启用") {
+		t.Fatalf("prompt lacks the disable offer or the account state:\n%s", prompt)
+	}
+	h.ack(h.send(h.group(manager, "确认 "+m[1]+" 停用", "p2")).MessageID())
+	h.awaitAPI("the disable call", func() bool { return len(h.api.Disables()) == 1 })
+	h.awaitAPI("the result", func() bool {
+		for _, msg := range h.session("p1") {
+			if strings.Contains(msg.text(), "已同时停用 Zhang San (zhangsan) 的账号") {
+				return true
+			}
+		}
+		return false
+	})
+}

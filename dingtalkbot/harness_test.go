@@ -109,7 +109,7 @@ func newHarness(t testing.TB, opt harnessOptions) *harness {
 	}
 	eng, err := bot.New(bot.Options{
 		Policy:    authz.New(authz.Rules{Invokers: map[string][]string{bot.DingTalk: {manager, manager2}}, Protected: []string{"ceo001"}}),
-		Directory: contacts.New(dt), SignOuter: contacts.New(dt), Audit: af, TwoPerson: opt.twoPerson,
+		Directory: contacts.New(dt), SignOuter: contacts.New(dt), Containment: contacts.New(dt), Audit: af, TwoPerson: opt.twoPerson,
 		TTL: 2 * time.Minute, SweepInterval: opt.sweep, Logger: logger, Now: h.clock.Now,
 	})
 	if err != nil {

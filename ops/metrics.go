@@ -16,6 +16,7 @@ type Metrics struct {
 	signOuts      *prometheus.HistogramVec
 	apiCalls      *prometheus.CounterVec
 	apiRetries    *prometheus.CounterVec
+	apiThrottled  *prometheus.CounterVec
 	auditFailures prometheus.Counter
 	storeCalls    *prometheus.HistogramVec
 	storeErrors   *prometheus.CounterVec
@@ -42,6 +43,10 @@ func NewMetrics() *Metrics {
 			Name: "signoutbot_dingtalk_api_retries_total",
 			Help: "DingTalk OpenAPI retries by endpoint.",
 		}, []string{"endpoint"}),
+		apiThrottled: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "signoutbot_dingtalk_api_throttled_total",
+			Help: "DingTalk answers that the bot was over the app's call rate (waited out and retried, never a failure), by endpoint.",
+		}, []string{"endpoint"}),
 		auditFailures: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "signoutbot_audit_write_failures_total",
 			Help: "Audit records that could not be written. Alert on any.",
@@ -56,7 +61,7 @@ func NewMetrics() *Metrics {
 			Help: "State store round trips that failed (unreachable, timed out, not replicated) by operation. Alert on a rate.",
 		}, []string{"op"}),
 	}
-	m.Registry.MustRegister(m.commands, m.signOuts, m.apiCalls, m.apiRetries, m.auditFailures, m.storeCalls, m.storeErrors,
+	m.Registry.MustRegister(m.commands, m.signOuts, m.apiCalls, m.apiRetries, m.apiThrottled, m.auditFailures, m.storeCalls, m.storeErrors,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -94,6 +99,9 @@ func (m *Metrics) StoreCall(op string, seconds float64, err error) {
 
 // APICall counts one DingTalk attempt; code is "ok" on success.
 func (m *Metrics) APICall(endpoint, code string) { m.apiCalls.WithLabelValues(endpoint, code).Inc() }
+
+// APIThrottled counts one DingTalk answer that the bot was over its rate.
+func (m *Metrics) APIThrottled(endpoint string) { m.apiThrottled.WithLabelValues(endpoint).Inc() }
 
 // APIRetry counts one DingTalk retry.
 func (m *Metrics) APIRetry(endpoint string) { m.apiRetries.WithLabelValues(endpoint).Inc() }

@@ -87,3 +87,20 @@ func hasBlockID(t *testing.T, blocks json.RawMessage, id string) bool {
 	}
 	return false
 }
+
+// Sign out and disable over Socket Mode: the third button.
+func TestSignOutAndDisableButton(t *testing.T) {
+	h := connected(t)
+	code, _ := h.prompt("alice lost laptop")
+	env, _ := h.click(invoker, slackbot.ActionConfirmDisable, code)
+	h.acked(env)
+	result := h.post(1)
+	mustContain(t, "result", allText(t, result.Form.Get("text"), json.RawMessage(result.Form.Get("blocks"))),
+		"Signed out Alice Liddell (alice)", "Also disabled Alice Liddell (alice)")
+	if d := h.dingtalk.Disables(); len(d) != 1 || d[0].UserID != "alice" {
+		t.Fatalf("disables %+v", d)
+	}
+	if got := h.events(); !slices.Equal(got, []string{audit.Requested, audit.Confirmed, audit.Succeeded, audit.Disabled}) {
+		t.Fatalf("audit %v", got)
+	}
+}

@@ -113,7 +113,7 @@ func newHarness(t testing.TB, mods ...func(*harnessOptions)) *harness {
 			Invokers:  map[string][]string{bot.Slack: {invoker}},
 			Protected: []string{"ceo001"},
 		}),
-		Directory: contacts.New(dt), SignOuter: contacts.New(dt), Audit: af,
+		Directory: contacts.New(dt), SignOuter: contacts.New(dt), Containment: contacts.New(dt), Audit: af,
 		TTL:             ttl,
 		EmployeeMessage: map[string]string{"en_US": "You were signed out."},
 		Parse:           commands.Options{ReasonRequired: true},
