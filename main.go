@@ -31,6 +31,8 @@ type flags struct {
 	console   bool
 	verbose   bool
 	version   bool
+	verify    bool
+	files     []string // -verify-audit's
 }
 
 func parseFlags(args []string, stderr io.Writer) (flags, error) {
@@ -42,6 +44,7 @@ func parseFlags(args []string, stderr io.Writer) (flags, error) {
 	fs.BoolVar(&f.console, "console", false, "chat with the bot in this terminal, as the local admin")
 	fs.BoolVar(&f.verbose, "verbose", false, "with -console: log at log.level instead of only warnings and errors")
 	fs.BoolVar(&f.version, "version", false, "print the version and exit")
+	fs.BoolVar(&f.verify, "verify-audit", false, "check the hash chain of the audit files named after it, oldest first, and exit")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fs.SetOutput(stderr)
@@ -49,7 +52,9 @@ func parseFlags(args []string, stderr io.Writer) (flags, error) {
 		}
 		return f, err
 	}
-	if fs.NArg() > 0 {
+	if f.verify {
+		f.files = fs.Args()
+	} else if fs.NArg() > 0 {
 		return f, fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
 	fs.Visit(func(fl *flag.Flag) { f.configSet = f.configSet || fl.Name == "config" })
@@ -69,6 +74,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if f.version {
 		fmt.Fprintln(stdout, version())
 		return 0
+	}
+	if f.verify {
+		return verifyAudit(f.files, stdout, stderr)
 	}
 	if f.check {
 		return check(f.config, stdout, stderr)

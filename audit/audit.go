@@ -3,7 +3,6 @@
 package audit
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -36,6 +35,11 @@ const (
 
 // Record is one line of the audit log.
 type Record struct {
+	// Seq and Prev are the record's link in the hash chain (see Head),
+	// set by File.Write: whatever the caller puts there is replaced. They
+	// must stay the first two fields.
+	Seq          int64     `json:"seq"`
+	Prev         string    `json:"prev"`
 	Time         time.Time `json:"time"`
 	Event        string    `json:"event"`
 	RequestID    string    `json:"request_id,omitempty"`
@@ -68,10 +72,17 @@ type Record struct {
 // to its size before the write, so it holds only whole records and the next
 // one starts on a clean line. If the rollback fails too, the file is dirty
 // and every later Write first retries it, failing until it succeeds.
+//
+// Every record is a link in a hash chain (see Head), computed under the
+// lock: concurrent writers cannot fork it, and a record that is rolled
+// back does not advance it. The chain continues from the file's last line
+// at Open, and across Reopen: a rotated-in empty file continues the chain
+// of the old one; a file that already holds records continues its own.
 type File struct {
 	mu     sync.Mutex
 	open   opener
 	cur    opened
+	head   Head
 	dirty  bool // holds part of a failed write past cur.size
 	closed bool
 	err    error // sticky close error
@@ -90,7 +101,20 @@ func (o opener) openFile(path string) (*File, error) {
 	if err != nil {
 		return nil, fmt.Errorf("audit: open log: %w", err)
 	}
-	return &File{open: o, cur: cur, path: path}, nil
+	f := &File{open: o, cur: cur, path: path}
+	if cur.head != nil {
+		f.head = *cur.head
+	}
+	return f, nil
+}
+
+// Head is the chain's end: the last record written (or found at Open or
+// Reopen), which the next record links to. Logged, it is an anchor that a
+// later rewrite of the file cannot match.
+func (f *File) Head() (seq int64, hash string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.head.Seq, f.head.Hash
 }
 
 // PartialTail reports the incomplete last line that the latest Open or
@@ -104,23 +128,23 @@ func (f *File) PartialTail() *PartialTail {
 // ErrClosed is returned by Write after Close.
 var ErrClosed = errors.New("audit: log is closed")
 
-// Write appends r as one line and syncs it to disk. Time is set if zero.
-// A record is never half-counted: an error means it is not in the file
-// (for a regular file; a device or pipe cannot take bytes back).
+// Write appends r as one line, linked to the one before, and syncs it to
+// disk. Time is set if zero. A record is never half-counted: an error
+// means it is not in the file (for a regular file; a device or pipe
+// cannot take bytes back), and the chain is where it was.
 func (f *File) Write(r Record) error {
 	if r.Time.IsZero() {
 		r.Time = time.Now().UTC()
 	}
-	line, err := json.Marshal(r)
-	if err != nil {
-		return fmt.Errorf("audit: encode: %w", err)
-	}
-	line = append(line, '\n')
 
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.closed {
 		return ErrClosed
+	}
+	line, head, err := f.head.link(r)
+	if err != nil {
+		return err
 	}
 	if err := f.repair(); err != nil {
 		return err
@@ -129,6 +153,7 @@ func (f *File) Write(r Record) error {
 		return f.rollback(err)
 	}
 	f.cur.size += int64(len(line))
+	f.head = head
 	return nil
 }
 
@@ -175,7 +200,8 @@ func (f *File) repair() error {
 
 // Reopen closes the file and opens its path again, for rotation: rename
 // the file, then have the process call Reopen (on SIGHUP). Records written
-// in between land in the renamed file; none is lost.
+// in between land in the renamed file; none is lost. The first record in
+// the new file links to the last one in the old, so the chain runs on.
 //
 // The lock is held while opening: when the path is still the current file,
 // its tail is checked, and a write in flight must not look like a partial
@@ -192,6 +218,9 @@ func (f *File) Reopen() error {
 	}
 	old := f.closeCurrent()
 	f.cur, f.dirty = nf, false
+	if nf.head != nil {
+		f.head = *nf.head
+	}
 	if old != nil {
 		return fmt.Errorf("audit: reopened, but closing the old file: %w", old)
 	}

@@ -47,6 +47,7 @@ type opened struct {
 	size    int64 // bytes of complete records: where a failed write is rolled back to
 	regular bool  // a regular file, which can be rolled back; not /dev/full or a pipe
 	tail    *PartialTail
+	head    *Head // the chain's end per the file's last line; nil when it has none
 }
 
 func (o opener) open(path string) (opened, error) {
@@ -69,12 +70,9 @@ func (o opener) open(path string) (opened, error) {
 	}
 	op := opened{size: fi.Size(), regular: fi.Mode().IsRegular()}
 	if op.regular && op.size > 0 {
-		if op.tail, err = cutPartialTail(f, path, fi); err != nil {
+		if err := op.readEnd(f, path, fi); err != nil {
 			f.Close()
 			return opened{}, err
-		}
-		if op.tail != nil {
-			op.size = op.tail.Offset
 		}
 	}
 	op.w = logFile(f)
@@ -128,19 +126,59 @@ const tailChunk = 64 << 10
 // is more likely the wrong file than a log, and is not truncated.
 var ErrNotPartialRecord = errors.New("ends in a line that is not part of an audit record; not truncating it")
 
-// cutPartialTail truncates a log that does not end in a newline back to
-// its last newline. w is open for writing only, so the end is read through
-// a second handle, checked to be the same file.
-func cutPartialTail(w *os.File, path string, fi os.FileInfo) (*PartialTail, error) {
+// readEnd cuts a partial tail off a non-empty log and reads the chain's
+// head from its last line. w is open for writing only, so the end is read
+// through a second handle, checked to be the same file.
+func (op *opened) readEnd(w *os.File, path string, fi os.FileInfo) error {
 	r, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("check the end of %s: %w", path, err)
+		return fmt.Errorf("check the end of %s: %w", path, err)
 	}
 	defer r.Close()
 	if rfi, err := r.Stat(); err != nil || !os.SameFile(fi, rfi) {
-		return nil, fmt.Errorf("%s was replaced while being opened", path)
+		return fmt.Errorf("%s was replaced while being opened", path)
 	}
-	size := fi.Size()
+	if op.tail, err = cutPartialTail(w, r, path, fi.Size()); err != nil {
+		return err
+	}
+	if op.tail != nil {
+		op.size = op.tail.Offset
+	}
+	if op.size == 0 {
+		return nil
+	}
+	line, err := lastLine(r, op.size)
+	if err != nil {
+		return fmt.Errorf("read the last record of %s: %w", path, err)
+	}
+	h := headOf(line)
+	op.head = &h
+	return nil
+}
+
+// ErrLastLineTooLong is why Open refuses a log whose last line is longer
+// than any record: it cannot continue a chain it cannot read.
+var ErrLastLineTooLong = fmt.Errorf("last line is longer than %d bytes, more than any record: not an audit log?", maxLine)
+
+// lastLine returns the line that ends (with its newline) at end.
+func lastLine(r io.ReaderAt, end int64) ([]byte, error) {
+	start, err := lastLineEnd(r, end-1)
+	if err != nil {
+		return nil, err
+	}
+	if start < 0 {
+		return nil, ErrLastLineTooLong
+	}
+	line := make([]byte, end-1-start)
+	if _, err := r.ReadAt(line, start); err != nil {
+		return nil, err
+	}
+	return line, nil
+}
+
+// cutPartialTail truncates a log that does not end in a newline back to
+// its last newline.
+func cutPartialTail(w *os.File, r io.ReaderAt, path string, size int64) (*PartialTail, error) {
 	end, err := lastLineEnd(r, size)
 	if err != nil {
 		return nil, fmt.Errorf("check the end of %s: %w", path, err)
