@@ -249,3 +249,18 @@ func TestStatusAndHistory(t *testing.T) {
 	}
 	tellOf(t, h.say(stranger, "/signout history").only(t), bot.NoticeRefused, "You may not look at sign-out requests")
 }
+
+// An approver may approve, sign out and disable.
+func TestApproveAndDisable(t *testing.T) {
+	h := twoPerson(t)
+	p, cmd := approvalCard(t, h)
+	r := newRecorder("approve and disable")
+	h.engine.Approve(context.Background(), bot.Action{Platform: bot.Slack, User: approver, Conversation: channel, Code: p.Code, Disable: true}, r)
+	res := cmd.waitFor(t, "result", func(e event) bool { return e.kind == "announce" }).result
+	if !res.Disabled || res.Approver != approver {
+		t.Fatalf("result %+v", res)
+	}
+	if got := h.events(); got != "requested,approved,succeeded,disabled" {
+		t.Fatalf("audit %s", got)
+	}
+}

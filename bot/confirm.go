@@ -96,7 +96,7 @@ func (e *Engine) act(ctx context.Context, kind commands.Kind, a Action, c Conver
 	case kind == commands.Cancel:
 		e.closeAs(ctx, c, p, StateCancelled, log)
 	case kind == commands.Approve:
-		e.confirm(ctx, c, p, a.User, false, log)
+		e.confirm(ctx, c, p, a.User, a.Disable && !p.Enable, log)
 	default:
 		e.confirm(ctx, c, p, "", a.Disable && !p.Enable, log)
 	}

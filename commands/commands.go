@@ -99,8 +99,8 @@ type Command struct {
 	Code      string // upper case, 4 to 12 ASCII letters or digits
 	RequestID string // lower case, "req-" and letters or digits
 	Count     int    // 1 to MaxHistory
-	// Disable, on a Confirm, also disables the account after the sign-out
-	// ("confirm CODE disable", "确认 CODE 停用").
+	// Disable, on a Confirm or Approve, also disables the account after
+	// the sign-out ("confirm CODE disable", "确认 CODE 停用", "approve CODE disable").
 	Disable bool
 }
 

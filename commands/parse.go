@@ -167,7 +167,7 @@ func parseCode(kind Kind, word, s string) (Command, error) {
 	if !validCode(code) {
 		return Command{}, syntaxError(i18n.SyntaxInvalidCode, quoteShort(code, 16), MinCodeLen, MaxCodeLen)
 	}
-	disable := kind == Confirm && (equalFoldASCII(extra, "disable") || extra == "停用")
+	disable := (kind == Confirm || kind == Approve) && (equalFoldASCII(extra, "disable") || extra == "停用")
 	if extra != "" && !disable {
 		return Command{}, syntaxError(i18n.SyntaxAfterCode, quoteShort(extra, 16), i18n.Raw(word))
 	}

@@ -248,6 +248,7 @@ var parseCases = []parseCase{
 	{name: "enable without reason", line: "/signout enable alice", opt: required, wantErr: "missing reason: say why, e.g. /signout alice lost phone"},
 	{name: "confirm disable", line: "confirm AB12CD disable", want: Command{Kind: Confirm, Code: "AB12CD", Disable: true}},
 	{name: "确认 停用", line: "确认 AB12CD 停用", want: Command{Kind: Confirm, Code: "AB12CD", Disable: true}},
+	{name: "approve disable", line: "批准 AB12CD 停用", want: Command{Kind: Approve, Code: "AB12CD", Disable: true}},
 	{name: "cancel disable", line: "cancel AB12CD disable", wantErr: `unexpected "disable" after the code: send just "cancel CODE"`},
 
 	// The two-person rule, status and history.

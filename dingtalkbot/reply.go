@@ -303,6 +303,9 @@ func approvalMarkdown(lang *i18n.Printer, p bot.Prompt, now time.Time, robotName
 	word := func(k i18n.Key) string { return lang.Text(i18n.M(k)) }
 	code := escapeLine(p.Code)
 	add(i18n.M(i18n.DingTalkApprovalHow, i18n.Raw(at+word(i18n.DingTalkApproveWord)+" "+code), i18n.Raw(at+word(i18n.DingTalkDenyWord)+" "+code)))
+	if !p.Enable {
+		add(i18n.M(i18n.DingTalkApproveDisable, i18n.Raw(at+word(i18n.DingTalkApproveWord)+" "+code+" "+word(i18n.DingTalkDisableWord))))
+	}
 	if lang.Lang() != i18n.EN {
 		add(i18n.M(i18n.DingTalkEnglishToo, i18n.Raw("approve "+code), i18n.Raw("deny "+code)))
 	}

@@ -31,7 +31,8 @@ func TestTwoPersonApprovalInTheChannel(t *testing.T) {
 	}
 	blocks := json.RawMessage(card.Form.Get("blocks"))
 	bs := buttons(t, blocks)
-	if len(bs) != 2 || bs[0].ActionID != slackbot.ActionApprove || bs[0].Style != "danger" || bs[1].ActionID != slackbot.ActionDeny ||
+	if len(bs) != 3 || bs[0].ActionID != slackbot.ActionApprove || bs[0].Style != "danger" || bs[1].ActionID != slackbot.ActionDeny ||
+		bs[2].ActionID != slackbot.ActionApproveDisable || bs[2].Value != bs[0].Value ||
 		bs[0].Value == "" || bs[0].Value != bs[1].Value {
 		t.Fatalf("card buttons %+v", bs)
 	}

@@ -22,9 +22,10 @@ const (
 	ActionCancel         = "signout_cancel"
 	ActionsBlock         = "signout_actions"
 	// The two-person rule's approval card.
-	ActionApprove  = "signout_approve"
-	ActionDeny     = "signout_deny"
-	ApprovalsBlock = "signout_approval"
+	ActionApprove        = "signout_approve"
+	ActionApproveDisable = "signout_approve_disable" // approve, sign out and disable
+	ActionDeny           = "signout_deny"
+	ApprovalsBlock       = "signout_approval"
 	// SlashCommand is the command the bot serves.
 	SlashCommand = "/signout"
 )
@@ -44,6 +45,7 @@ func (b *Bot) newHandler() *socketmode.SocketmodeHandler {
 	h.HandleInteractionBlockAction(ActionCancel, b.serve(b.onClick(ActionCancel)))
 	h.HandleInteractionBlockAction(ActionConfirmDisable, b.serve(b.onClick(ActionConfirmDisable)))
 	h.HandleInteractionBlockAction(ActionApprove, b.serve(b.onClick(ActionApprove)))
+	h.HandleInteractionBlockAction(ActionApproveDisable, b.serve(b.onClick(ActionApproveDisable)))
 	h.HandleInteractionBlockAction(ActionDeny, b.serve(b.onClick(ActionDeny)))
 	h.HandleEvents(slackevents.AppMention, b.serve(b.onAppMention))
 	h.HandleDefault(b.serve(b.onOther))

@@ -174,6 +174,9 @@ func (b *Bot) onClick(actionID string) func(ctx context.Context, evt *socketmode
 			b.engine.Confirm(ctx, a, c)
 		case ActionApprove:
 			b.engine.Approve(ctx, a, c)
+		case ActionApproveDisable:
+			a.Disable = true
+			b.engine.Approve(ctx, a, c)
 		case ActionDeny:
 			b.engine.Deny(ctx, a, c)
 		default:

@@ -224,11 +224,15 @@ func approvalMessage(lang *i18n.Printer, p bot.Prompt, now time.Time) message {
 	if !p.Target.Warning.IsZero() {
 		blocks = append(blocks, section(":warning: "+say(lang, p.Target.Warning, maxText-12)))
 	}
+	approvals := []slack.BlockElement{
+		slack.NewButtonBlockElement(ActionApprove, p.Code, plain(word(i18n.SlackButtonApprove))).WithStyle(slack.StyleDanger),
+		slack.NewButtonBlockElement(ActionDeny, p.Code, plain(word(i18n.SlackButtonDeny))),
+	}
+	if !p.Enable {
+		approvals = append(approvals, slack.NewButtonBlockElement(ActionApproveDisable, p.Code, plain(word(i18n.SlackButtonApproveDisable))).WithStyle(slack.StyleDanger))
+	}
 	blocks = append(blocks,
-		slack.NewActionBlock(ApprovalsBlock,
-			slack.NewButtonBlockElement(ActionApprove, p.Code, plain(word(i18n.SlackButtonApprove))).WithStyle(slack.StyleDanger),
-			slack.NewButtonBlockElement(ActionDeny, p.Code, plain(word(i18n.SlackButtonDeny))),
-		),
+		slack.NewActionBlock(ApprovalsBlock, approvals...),
 		contextText(say(lang, i18n.M(i18n.SlackApprovalHow, p.Requester, i18n.Raw(p.Code)), maxText)),
 	)
 	text := say(lang, i18n.M(i18n.SlackApprovalFallback, p.Requester, label, reason, i18n.Raw(expires), p.RequestID), maxText)
