@@ -351,6 +351,7 @@ dingtalk:
   corp_id: %s
   api_url: %s
   oapi_url: %s
+  qps: 1000 # the bot's own capacity is measured here, not DingTalk's 20 calls/s per API
 authz:
   slack_users: [%s]
   dingtalk_users: [%s]
