@@ -27,6 +27,10 @@ func TestTwoPersonApprovalInAGroup(t *testing.T) {
 	if got := h.waitSession("g2", 1)[0].text(); !strings.Contains(got, "不能自己批准") {
 		t.Fatalf("self-approval answer: %s", got)
 	}
+	// The same admin id from another organisation is not served at all.
+	outsider := h.group(manager2, "批准 "+code, "gx")
+	outsider.SenderCorpID = "dingOtherCorp"
+	h.ack(h.send(outsider).MessageID())
 	h.ack(h.send(h.group(manager2, "批准"+code, "g3")).MessageID())
 	if got := h.waitSession("g3", 1)[0].text(); !strings.Contains(got, "已由 "+manager2+" 批准") {
 		t.Fatalf("approval answer: %s", got)
@@ -41,6 +45,9 @@ func TestTwoPersonApprovalInAGroup(t *testing.T) {
 	})
 	if so := h.api.SignOuts(); len(so) != 1 || so[0].UserID != "zhangsan" {
 		t.Fatalf("signOuts %+v", so)
+	}
+	if n := len(h.session("gx")); n != 0 {
+		t.Fatalf("the outsider was answered %d times", n)
 	}
 	if got := h.auditEvents(); !slices.Equal(got, []string{"requested", "approved", "succeeded"}) {
 		t.Fatalf("audit %v", got)

@@ -8,6 +8,7 @@ import (
 	"github.com/signout-bot/signout-bot/audit"
 	"github.com/signout-bot/signout-bot/authz"
 	"github.com/signout-bot/signout-bot/bot"
+	"github.com/signout-bot/signout-bot/internal/fakeslack"
 	"github.com/signout-bot/signout-bot/slackbot"
 )
 
@@ -103,5 +104,30 @@ func TestSignOutAndDisableButton(t *testing.T) {
 	}
 	if got := h.events(); !slices.Equal(got, []string{audit.Requested, audit.Confirmed, audit.Succeeded, audit.Disabled}) {
 		t.Fatalf("audit %v", got)
+	}
+}
+
+// An approver from another workspace (a Slack Connect guest whose user ID
+// happens to be on the allow-list) is refused before the engine.
+func TestApprovalFromAnotherOrgIsRefused(t *testing.T) {
+	h := connected(t, func(o *harnessOptions) {
+		o.cfg.TeamID = fakeslack.TeamID
+		o.engine = func(eo *bot.Options) {
+			eo.TwoPerson = true
+			eo.Policy = authz.New(authz.Rules{Invokers: map[string][]string{bot.Slack: {invoker, approverID}}})
+		}
+	})
+	env, _ := h.slash(invoker, "alice phishing")
+	h.acked(env)
+	code := buttons(t, json.RawMessage(h.post(1).Form.Get("blocks")))[0].Value
+	guest, err := h.slack.SendClick(fakeslack.Click{UserID: approverID, UserTeamID: "T0GUEST", ChannelID: channel,
+		ActionID: slackbot.ActionApprove, Value: code, ResponseURL: h.slack.ResponseURL("guest")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.acked(guest)
+	mustContain(t, "guest", h.response("guest", 1).Text, "only its own Slack workspace")
+	if len(h.dingtalk.SignOuts()) != 0 || !slices.Equal(h.events(), []string{audit.Requested}) {
+		t.Fatalf("a guest's approval changed something: %v", h.events())
 	}
 }
