@@ -346,9 +346,12 @@ func (e *Engine) execute(ctx context.Context, p Pending, log *slog.Logger) Resul
 	}
 	start := time.Now()
 	var err error
-	if p.Enable {
+	switch {
+	case p.Enable && e.opt.Containment == nil:
+		err = errNoContainment
+	case p.Enable:
 		err = e.opt.Containment.Enable(ctx, p.Target.UserID)
-	} else {
+	default:
 		err = e.opt.SignOuter.SignOut(ctx, p.Target.UserID, p.Reason, e.opt.EmployeeMessage)
 	}
 	took := time.Since(start).Seconds()
