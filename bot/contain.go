@@ -73,4 +73,4 @@ func (e *Engine) callDisable(ctx context.Context, p Pending) error {
 
 // errNoContainment: no DingTalk client to disable with (a dry run has none
 // and never gets here).
-var errNoContainment = errors.New("no DingTalk credentials to disable the account with")
+var errNoContainment = errors.New("no DingTalk client to disable or enable the account with")
