@@ -276,6 +276,10 @@ func (e *Engine) Handle(ctx context.Context, m Message, c Conversation) {
 	case commands.Status, commands.History:
 		e.lookBack(ctx, m, cmd, c)
 	case commands.SignOut, commands.Enable:
+		if len(cmd.Targets) > 1 {
+			e.requestMany(ctx, m, cmd, c)
+			return
+		}
 		e.request(ctx, m, cmd, c)
 	default:
 		e.obs.Command(m.Platform, "help")
@@ -385,7 +389,7 @@ func (e *Engine) add(ctx context.Context, p *Pending) error {
 }
 
 func (p Pending) prompt(dryRun bool) Prompt {
-	return Prompt{RequestID: p.RequestID, Code: p.Code, Target: p.Target, Reason: p.Reason, ExpiresAt: p.ExpiresAt, DryRun: dryRun,
+	return Prompt{RequestID: p.RequestID, Code: p.Code, Target: p.Target, Targets: p.Targets, Skipped: p.Skipped, Reason: p.Reason, ExpiresAt: p.ExpiresAt, DryRun: dryRun,
 		TwoPerson: p.TwoPerson, Requester: p.Invoker, Enable: p.Enable}
 }
 
