@@ -35,7 +35,7 @@ var bulkTexts = texts{
 	BulkSkippedHead:   {EN: "Skipped (%[1]d), not signed out:", ZH: "已跳过（%[1]d 个），不会强制退出："},
 	BulkRepeat:        {EN: "named twice, already listed as %[1]s", ZH: "重复，已列为 %[1]s"},
 	BulkNoneLeft:      {EN: "Nothing to sign out: every user in the list was skipped.\n%[1]s", ZH: "没有可强制退出的用户：列表中的用户都已跳过。\n%[1]s"},
-	MentionsMismatch:  {EN: "The message has %[1]d @mentions, but DingTalk's mention data names %[2]d people. Mention each person once, before the reason (pick them from the @ list), write others without @, or give userIds.", ZH: "消息中有 %[1]d 个 @，但钉钉的 @ 数据中有 %[2]d 人。请在原因前逐一 @ 要强制退出的人员（从 @ 列表中选择，每人一次），其他人不要加 @，或改用 userId。"},
+	MentionsMismatch:  {EN: "The message has %[1]d @mentions, but DingTalk's mention data holds %[2]d besides me. Mention each person once, before the reason (pick them from the @ list), write others without @, or give userIds.", ZH: "消息中有 %[1]d 个 @，但钉钉的 @ 数据中有 %[2]d 人。请在原因前逐一 @ 要强制退出的人员（从 @ 列表中选择，每人一次），其他人不要加 @，或改用 userId。"},
 	BulkSigningOut:    {EN: "Signing out %[1]d accounts…", ZH: "正在将 %[1]d 个帐号强制退出登录…"},
 	BulkEnabling:      {EN: "Enabling %[1]d accounts…", ZH: "正在启用 %[1]d 个帐号…"},
 	BulkApproved:      {EN: "Approved by %[1]s. Signing out %[2]d accounts…", ZH: "已由 %[1]s 批准。正在将 %[2]d 个帐号强制退出登录…"},
