@@ -6,13 +6,13 @@ import "github.com/signout-bot/signout-bot/i18n"
 // the lines in their language and markup, then fit them with FitLines.
 
 // PromptLines lists a prompt's targets, each with name and userId (and
-// its warning), then the skipped ones with why.
-func PromptLines(p Prompt) []i18n.Msg {
-	lines := make([]i18n.Msg, 0, len(p.Targets)+len(p.Skipped)+1)
+// its warning), and, as a second list with its heading, the skipped ones
+// with why. Front ends fit each list on its own.
+func PromptLines(p Prompt) (targets, skipped []i18n.Msg) {
 	for _, t := range p.Targets {
-		lines = append(lines, targetLine(t))
+		targets = append(targets, targetLine(t))
 	}
-	return append(lines, skippedSection(p.Skipped)...)
+	return targets, skippedSection(p.Skipped)
 }
 
 func targetLine(t Target) i18n.Msg {
@@ -62,8 +62,9 @@ func SummaryHead(r Result) i18n.Msg {
 }
 
 // SummaryLines lists every failure (and every account signed out but not
-// disabled) with its reason in words, then the skipped targets.
-func SummaryLines(r Result) []i18n.Msg {
+// disabled) with its reason in words, and, as a second list, the skipped
+// targets.
+func SummaryLines(r Result) (failed, skipped []i18n.Msg) {
 	var lines []i18n.Msg
 	for _, x := range r.Each {
 		switch {
@@ -76,7 +77,7 @@ func SummaryLines(r Result) []i18n.Msg {
 	if len(lines) > 0 {
 		lines = append([]i18n.Msg{i18n.M(i18n.BulkFailedHead)}, lines...)
 	}
-	return append(lines, skippedSection(r.Skipped)...)
+	return lines, skippedSection(r.Skipped)
 }
 
 // FitLines keeps lines, in order, while they and the line saying how many
