@@ -240,3 +240,28 @@ func TestBulkShutdownMidRunAuditsNotStarted(t *testing.T) {
 		t.Fatalf("%d not-started records", nsRecords)
 	}
 }
+
+// Under the two-person rule the approval card lists the targets; the
+// approval signs them all out, audited as approved by the approver.
+func TestBulkTwoPerson(t *testing.T) {
+	h := twoPerson(t)
+	addPeople(h, "bob9")
+	p, cmd := h.prompt("/signout alice,bob9 phishing")
+	if !p.TwoPerson || userIDs(p.Targets) != "alice,bob9" {
+		t.Fatalf("card %+v", p)
+	}
+	tellOf(t, h.act("confirm", bot.Slack, invoker, p.Code).only(t), bot.NoticeRefused, "")
+	h.act("approve", bot.Slack, approver, p.Code)
+	res := cmd.waitFor(t, "result", func(e event) bool { return e.kind == "announce" }).result
+	if !res.OK || res.Approver != approver || len(res.Each) != 2 || len(h.signOuts()) != 2 {
+		t.Fatalf("result %+v, %d sign-outs", res, len(h.signOuts()))
+	}
+	for _, r := range h.records() {
+		if (r.Event == audit.Approved || r.Event == audit.Succeeded) && r.Approver != approver {
+			t.Fatalf("record %+v", r)
+		}
+	}
+	if n := countEvents(t, h, p.RequestID); n[audit.Approved] != 2 || n[audit.Succeeded] != 2 {
+		t.Fatalf("audit %v", n)
+	}
+}

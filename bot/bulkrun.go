@@ -16,7 +16,8 @@ import (
 // bound, few enough not to queue hundreds of calls on the limiter.
 const bulkWorkers = 8
 
-// progressEvery is how often a bulk run's progress is shown at most.
+// progressEvery is how often a bulk run's progress is shown at most, by
+// default (Options.ProgressEvery).
 const progressEvery = 2 * time.Second
 
 // notStartedDetail is the audit detail of a target a shutdown left out.
@@ -30,7 +31,7 @@ type Progress struct {
 
 // ProgressReporter is a Conversation that can show a bulk run's progress
 // in one message, updated in place (Slack). The engine calls it at most
-// every progressEvery, and once at the end.
+// every Options.ProgressEvery, and once at the end.
 type ProgressReporter interface {
 	Progress(ctx context.Context, p Progress) error
 }
@@ -184,7 +185,7 @@ func (e *Engine) reportProgress(ctx context.Context, c Conversation, pr Progress
 	}
 	show := func() {
 		pr.Done, pr.Failed = int(done.Load()), int(failed.Load())
-		pctx, cancel := e.bounded(context.WithoutCancel(ctx), progressEvery*5)
+		pctx, cancel := e.bounded(context.WithoutCancel(ctx), 10*time.Second)
 		defer cancel()
 		if err := r.Progress(pctx, pr); err != nil {
 			log.Warn("could not show progress", "err", err)
@@ -193,7 +194,7 @@ func (e *Engine) reportProgress(ctx context.Context, c Conversation, pr Progress
 	quit, finished := make(chan struct{}), make(chan struct{})
 	go func() {
 		defer close(finished)
-		t := time.NewTicker(progressEvery)
+		t := time.NewTicker(e.opt.ProgressEvery)
 		defer t.Stop()
 		shown := int64(-1)
 		for {

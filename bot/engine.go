@@ -39,6 +39,7 @@ type Options struct {
 	LookupTimeout  time.Duration // per directory lookup; default 5s
 	SignOutTimeout time.Duration // for the sign-out with its retries; default 30s
 	SweepInterval  time.Duration // how often requests past their TTL are closed; default TTL/4, within 100ms..5s
+	ProgressEvery  time.Duration // how often a bulk run's progress is shown at most; default 2s
 	MaxInFlight    int           // new commands run at once, and as many confirms/cancels; more are told to retry; default DefaultMaxInFlight
 	Logger         *slog.Logger
 	Now            func() time.Time
@@ -89,6 +90,7 @@ func New(opt Options) (*Engine, error) {
 	}
 	setDefault(&opt.LookupTimeout, 5*time.Second)
 	setDefault(&opt.SignOutTimeout, 30*time.Second)
+	setDefault(&opt.ProgressEvery, progressEvery)
 	// Expiry is noticed within a quarter of the TTL, at most 5 s late.
 	setDefault(&opt.SweepInterval, min(max(opt.TTL/4, 100*time.Millisecond), 5*time.Second))
 	if opt.Logger == nil {
