@@ -10,6 +10,7 @@ import (
 
 	"github.com/signout-bot/signout-bot/bot"
 	"github.com/signout-bot/signout-bot/i18n"
+	"github.com/signout-bot/signout-bot/internal/fakedingtalk"
 )
 
 // A prompt, an approval card and a summary for 50 people with long names
@@ -74,4 +75,35 @@ func TestBulkMessagesFitDingTalk(t *testing.T) {
 			}
 		}
 	}
+}
+
+// Two @mentions before the reason, with DingTalk's mention data for both:
+// one prompt over the wire names both; confirming signs both out and the
+// group sees the start message and one summary.
+func TestBulkMentionsOverTheWire(t *testing.T) {
+	h := newHarness(t, harnessOptions{language: i18n.EN})
+	zs := fakedingtalk.AtUser{DingtalkID: "$:zs", StaffID: "zhangsan"}
+	ls := fakedingtalk.AtUser{DingtalkID: "$:ls", StaffID: "lisi"}
+	m := h.group(manager, "/signout @张三\u2005@李四\u2005lost phones", "s-bulk")
+	m.AtUsers = append(m.AtUsers, ls, zs)
+	h.send(m)
+	prompt := h.waitSession("s-bulk", 1)[0].text()
+	for _, want := range []string{"2 accounts", "Zhang San (zhangsan)", "Li Si (lisi)"} {
+		if !strings.Contains(prompt, want) {
+			t.Fatalf("prompt lacks %q: %s", want, prompt)
+		}
+	}
+	code := codeInPrompt.FindStringSubmatch(prompt)
+	if code == nil {
+		t.Fatalf("no code in %s", prompt)
+	}
+	h.send(h.group(manager, "confirm "+code[1], "s-bulk"))
+	got := h.waitSession("s-bulk", 3)
+	if !strings.Contains(got[1].text(), "Signing out 2 accounts") || !strings.Contains(got[2].text(), "Signed out 2 of 2 accounts; 0 failed.") {
+		t.Fatalf("answers %q / %q", got[1].text(), got[2].text())
+	}
+	if n := len(h.api.SignOuts()); n != 2 {
+		t.Fatalf("%d sign-outs", n)
+	}
+	h.stop()
 }
