@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 
@@ -29,6 +30,14 @@ func (p Pending) names(userID string) bool {
 		}
 	}
 	return false
+}
+
+// label names what p acts on: its target, or "5 accounts" for a list.
+func (p Pending) label() any {
+	if len(p.Targets) > 0 {
+		return i18n.M(i18n.BulkLabel, len(p.Targets))
+	}
+	return TargetLabel(p.Target)
 }
 
 // all is every target p acts on.
@@ -92,9 +101,30 @@ func (e *Engine) requestMany(ctx context.Context, m Message, cmd commands.Comman
 	}
 	e.obs.Command(m.Platform, "requested")
 	log.Info("sign-out of several requested", "resolved", len(targets), "skipped", len(skipped), "expires", p.ExpiresAt)
-	if err := c.Ask(ctx, p.prompt(e.opt.DryRun)); err != nil {
+	prompt := p.prompt(e.opt.DryRun)
+	prompt.Targets = e.duplicateWarnings(ctx, p)
+	if err := c.Ask(ctx, prompt); err != nil {
 		log.Error("could not show the confirmation prompt", "err", err)
 	}
+}
+
+// duplicateWarnings is p's targets, each warned of the oldest other open
+// request that names it too, as a single request is.
+func (e *Engine) duplicateWarnings(ctx context.Context, p Pending) []Target {
+	open, _ := e.openRequests(ctx) // a courtesy, as for one target
+	out := slices.Clone(p.Targets)
+	for i, t := range out {
+		var first *Pending
+		for j, o := range open {
+			if o.RequestID != p.RequestID && o.names(t.UserID) && (first == nil || o.CreatedAt.Before(first.CreatedAt)) {
+				first = &open[j]
+			}
+		}
+		if first != nil {
+			out[i].Warning = i18n.Sentences(t.Warning, i18n.M(i18n.WarnDuplicate, i18n.Raw(first.RequestID), first.Invoker, i18n.PlatformName(first.Platform)))
+		}
+	}
+	return out
 }
 
 // typedList is the targets as typed, for the audit record.

@@ -265,3 +265,19 @@ func TestBulkTwoPerson(t *testing.T) {
 		t.Fatalf("audit %v", n)
 	}
 }
+
+// A list naming someone another open request names warns on that line,
+// and a later single request for someone in an open list is warned too.
+func TestBulkDuplicateWarnings(t *testing.T) {
+	h := newHarness(t)
+	addPeople(h, "bob9")
+	single, _ := h.prompt("/signout alice lost phone")
+	p, _ := h.prompt("/signout bob9,alice phishing")
+	if !p.Targets[0].Warning.IsZero() || !strings.Contains(en(p.Targets[1].Warning), single.RequestID) {
+		t.Fatalf("warnings %q / %q", en(p.Targets[0].Warning), en(p.Targets[1].Warning))
+	}
+	later, _ := h.prompt("/signout bob9 again")
+	if !strings.Contains(en(later.Target.Warning), p.RequestID) {
+		t.Fatalf("warning %q", en(later.Target.Warning))
+	}
+}

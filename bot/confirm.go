@@ -425,7 +425,7 @@ func (e *Engine) expire(p Pending, why expiry) {
 			return
 		}
 		e.tell(ctx, c, Notice{Kind: NoticeClosed, RequestID: p.RequestID,
-			Msg: i18n.M(i18n.ExpiredNotice, i18n.Raw(p.RequestID), TargetLabel(p.Target), i18n.M(why.words))})
+			Msg: i18n.M(i18n.ExpiredNotice, i18n.Raw(p.RequestID), p.label(), i18n.M(why.words))})
 	}()
 }
 

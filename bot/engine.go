@@ -362,7 +362,7 @@ func (e *Engine) duplicateWarning(ctx context.Context, p Pending) i18n.Msg {
 	open, _ := e.openRequests(ctx) // a store that is down was just reached; the warning is a courtesy
 	var first *Pending
 	for i, o := range open {
-		if o.RequestID == p.RequestID || authz.NormalizeUserID(o.Target.UserID) != authz.NormalizeUserID(p.Target.UserID) {
+		if o.RequestID == p.RequestID || !o.names(p.Target.UserID) {
 			continue
 		}
 		if first == nil || o.CreatedAt.Before(first.CreatedAt) {
