@@ -2,7 +2,10 @@ package bot_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"github.com/alicebob/miniredis/v2"
+	"github.com/signout-bot/signout-bot/redisstore"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -279,5 +282,58 @@ func TestBulkDuplicateWarnings(t *testing.T) {
 	later, _ := h.prompt("/signout bob9 again")
 	if !strings.Contains(en(later.Target.Warning), p.RequestID) {
 		t.Fatalf("warning %q", en(later.Target.Warning))
+	}
+}
+
+// A list's Pending is plain data: any replica reads back the same
+// targets and the same reasons for the skipped ones.
+func TestBulkPendingRoundTrips(t *testing.T) {
+	p := bot.Pending{RequestID: "req-abcd1234", Code: "AB12CD", Target: bot.Target{UserID: "alice", Name: "Alice"},
+		Targets: []bot.Target{{UserID: "alice", Name: "Alice"}, {UserID: "bob9", Warning: i18n.M(i18n.WarnUnknownUserID)}},
+		Skipped: []bot.Skipped{{Input: "ALICE", Why: i18n.M(i18n.BulkRepeat, "Alice (alice)")}, {Input: "13900000000", Why: i18n.M(i18n.NoSuchMobile, "13900000000")}}}
+	raw, err := json.Marshal(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back bot.Pending
+	if err := json.Unmarshal(raw, &back); err != nil {
+		t.Fatal(err)
+	}
+	if userIDs(back.Targets) != "alice,bob9" || len(back.Skipped) != 2 || en(back.Targets[1].Warning) != en(p.Targets[1].Warning) {
+		t.Fatalf("read back %+v", back)
+	}
+	for i, s := range back.Skipped {
+		if s.Input != p.Skipped[i].Input || en(s.Why) != en(p.Skipped[i].Why) {
+			t.Fatalf("skipped %d: %q %q", i, s.Input, en(s.Why))
+		}
+	}
+}
+
+// A list prompted on one replica is confirmed on another through Redis:
+// the targets and skipped ones survive the store, and every target is
+// signed out once, by the replica that claimed it.
+func TestBulkAnotherReplicaCompletesThroughRedis(t *testing.T) {
+	store, err := redisstore.New(redisstore.Config{URL: "redis://" + miniredis.RunT(t).Addr() + "/0", KeyPrefix: "bulk:"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = store.Close() })
+	a := newHarness(t, func(o *bot.Options) { o.Store = store; o.Instance = "a" })
+	addPeople(a, "bob9")
+	p, cmd := a.prompt("/signout alice,bob9,13900000000 phishing")
+	shutdownWithin(t, a, 5*time.Second)
+
+	b := newHarness(t, func(o *bot.Options) { o.Store = store; o.Instance = "b" })
+	addPeople(b, "bob9")
+	b.click(invoker, p.Code)
+	res := cmd.waitFor(t, "result", func(e event) bool { return e.kind == "announce" }).result
+	if !res.OK || len(res.Each) != 2 || len(res.Skipped) != 1 || !strings.Contains(en(res.Skipped[0].Why), "13900000000") {
+		t.Fatalf("result %+v", res)
+	}
+	if n := len(b.signOuts()); n != 2 {
+		t.Fatalf("%d sign-outs on b", n)
+	}
+	if got := b.events(); got != "confirmed,confirmed,succeeded,succeeded" {
+		t.Fatalf("replica b audited %s", got)
 	}
 }
