@@ -35,10 +35,12 @@ func BenchmarkBulk200(b *testing.B) {
 		}
 		h.api.LimitQPS(20)
 		c := &nullConversation{}
+		asked := time.Now()
 		h.handle(slackMsg(invoker, "/signout "+strings.Join(ids, ",")+" credential dump"), c)
 		if len(c.prompt.Targets) != n {
 			b.Fatalf("prompt for %d targets", len(c.prompt.Targets))
 		}
+		promptTook := time.Since(asked)
 		before := h.api.Throttled()
 		b.StartTimer()
 		start := time.Now()
@@ -57,6 +59,8 @@ func BenchmarkBulk200(b *testing.B) {
 		b.ReportMetric(took.Seconds(), "s-confirm-to-last")
 		b.ReportMetric(float64(h.api.Throttled(fakedingtalk.PathSignOut)), "throttled-signOut")
 		b.ReportMetric(float64(h.api.Throttled()-before), "throttled-during-run")
+		b.ReportMetric(promptTook.Seconds(), "s-command-to-prompt")
+		b.ReportMetric(float64(h.api.Throttled()), "throttled-total")
 		b.ReportMetric(float64(rss(b))/(1<<20), "RSS-MB")
 	}
 }
