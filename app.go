@@ -109,9 +109,10 @@ func newApp(cfg *config.Config, withConsole bool, stdin io.Reader, stdout, stder
 		DryRun:          cfg.DryRun,
 		TwoPerson:       cfg.Approval.TwoPerson,
 		EmployeeMessage: cfg.SignOut.EmployeeMessage,
-		Parse:           commands.Options{ReasonRequired: cfg.SignOut.RequireReason(), MaxReasonRunes: cfg.SignOut.MaxReasonLength},
-		Logger:          log,
-		Observer:        a.metrics,
+		Parse: commands.Options{ReasonRequired: cfg.SignOut.RequireReason(), MaxReasonRunes: cfg.SignOut.MaxReasonLength,
+			MaxTargets: cfg.SignOut.MaxTargets},
+		Logger:   log,
+		Observer: a.metrics,
 	}
 	if dt != nil {
 		people := contacts.New(dt)

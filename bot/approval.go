@@ -5,7 +5,6 @@ import (
 	"log/slog"
 
 	"github.com/signout-bot/signout-bot/audit"
-	"github.com/signout-bot/signout-bot/authz"
 	"github.com/signout-bot/signout-bot/commands"
 	"github.com/signout-bot/signout-bot/i18n"
 )
@@ -46,7 +45,7 @@ func (e *Engine) checkApproval(kind commands.Kind, a Action, p Pending) i18n.Msg
 		return i18n.Msg{} // withdrawing (deny or cancel) is the requester's own
 	case kind == commands.Cancel:
 		return i18n.M(i18n.OnlyInvoker, p.Invoker, i18n.Raw(p.RequestID))
-	case a.Platform == DingTalk && authz.NormalizeUserID(a.User) == authz.NormalizeUserID(p.Target.UserID):
+	case a.Platform == DingTalk && p.names(a.User):
 		return i18n.M(i18n.ApproveAsTarget)
 	}
 	if a.Platform != p.Platform {

@@ -123,11 +123,22 @@ type Target struct {
 	Account i18n.Msg `json:"account"`
 }
 
+// Skipped is a target of a list that will not be signed out, and why:
+// it could not be resolved, it repeats an earlier one, it is protected.
+type Skipped struct {
+	Input string   `json:"input"` // as typed
+	Why   i18n.Msg `json:"why"`
+}
+
 // Prompt asks the invoker to confirm one pending request.
 type Prompt struct {
 	RequestID string
 	Code      string
 	Target    Target
+	// Targets, for a request naming several people, is every resolved
+	// target, Target first; Skipped lists the ones left out, with why.
+	Targets   []Target
+	Skipped   []Skipped
 	Reason    string
 	ExpiresAt time.Time
 	DryRun    bool
@@ -161,7 +172,22 @@ type Result struct {
 	Disable        bool
 	Disabled       bool
 	DisableProblem i18n.Msg
+	// Each, for a request naming several people, is every target's
+	// outcome, in the prompt's order; Skipped the ones left out before.
+	Each    []TargetResult
+	Skipped []Skipped
 	// AuditFailed is set when the outcome could not be written to the audit log.
 	AuditFailed bool
 	failure     string // the audit detail of a failure: a machine value
+}
+
+// TargetResult is one target's outcome in a request naming several.
+type TargetResult struct {
+	Target     Target
+	OK         bool
+	Problem    i18n.Msg // why it failed, in words
+	NotStarted bool     // the bot stopped before its turn
+	// Disabled: it was disabled after the sign-out; DisableProblem why not.
+	Disabled       bool
+	DisableProblem i18n.Msg
 }

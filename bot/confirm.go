@@ -81,7 +81,8 @@ func (e *Engine) act(ctx context.Context, kind commands.Kind, a Action, c Conver
 			e.deny(ctx, c, rec, log, text, d.Code)
 			return
 		}
-		if d := e.opt.Policy.MayTarget(p.Target.UserID); !d.Allowed {
+		// A list's targets are checked one by one when their turn comes.
+		if d := e.opt.Policy.MayTarget(p.Target.UserID); !d.Allowed && len(p.Targets) == 0 {
 			e.deny(ctx, c, rec, log, i18n.M(i18n.Refused, d.Reason), d.Code)
 			return
 		}
@@ -244,6 +245,10 @@ func (e *Engine) lostClaim(ctx context.Context, c Conversation, p Pending, err e
 // approval) failing closed, signs the target out and reports the result
 // where the command was given.
 func (e *Engine) confirm(ctx context.Context, c Conversation, p Pending, approver string, disable bool, log *slog.Logger) {
+	if len(p.Targets) > 0 {
+		e.confirmMany(ctx, c, p, approver, disable, log)
+		return
+	}
 	if _, err := e.move(ctx, p.Code, StatePending, StateConfirmed, log); err != nil {
 		if !domainError(err) {
 			// The claim may have been made before the store went away:
@@ -423,7 +428,7 @@ func (e *Engine) expire(p Pending, why expiry) {
 			return
 		}
 		e.tell(ctx, c, Notice{Kind: NoticeClosed, RequestID: p.RequestID,
-			Msg: i18n.M(i18n.ExpiredNotice, i18n.Raw(p.RequestID), TargetLabel(p.Target), i18n.M(why.words))})
+			Msg: i18n.M(i18n.ExpiredNotice, i18n.Raw(p.RequestID), p.label(), i18n.M(why.words))})
 	}()
 }
 

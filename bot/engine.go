@@ -39,6 +39,7 @@ type Options struct {
 	LookupTimeout  time.Duration // per directory lookup; default 5s
 	SignOutTimeout time.Duration // for the sign-out with its retries; default 30s
 	SweepInterval  time.Duration // how often requests past their TTL are closed; default TTL/4, within 100ms..5s
+	ProgressEvery  time.Duration // how often a bulk run's progress is shown at most; default 2s
 	MaxInFlight    int           // new commands run at once, and as many confirms/cancels; more are told to retry; default DefaultMaxInFlight
 	Logger         *slog.Logger
 	Now            func() time.Time
@@ -89,6 +90,7 @@ func New(opt Options) (*Engine, error) {
 	}
 	setDefault(&opt.LookupTimeout, 5*time.Second)
 	setDefault(&opt.SignOutTimeout, 30*time.Second)
+	setDefault(&opt.ProgressEvery, progressEvery)
 	// Expiry is noticed within a quarter of the TTL, at most 5 s late.
 	setDefault(&opt.SweepInterval, min(max(opt.TTL/4, 100*time.Millisecond), 5*time.Second))
 	if opt.Logger == nil {
@@ -276,6 +278,10 @@ func (e *Engine) Handle(ctx context.Context, m Message, c Conversation) {
 	case commands.Status, commands.History:
 		e.lookBack(ctx, m, cmd, c)
 	case commands.SignOut, commands.Enable:
+		if len(cmd.Targets) > 1 {
+			e.requestMany(ctx, m, cmd, c)
+			return
+		}
 		e.request(ctx, m, cmd, c)
 	default:
 		e.obs.Command(m.Platform, "help")
@@ -356,7 +362,7 @@ func (e *Engine) duplicateWarning(ctx context.Context, p Pending) i18n.Msg {
 	open, _ := e.openRequests(ctx) // a store that is down was just reached; the warning is a courtesy
 	var first *Pending
 	for i, o := range open {
-		if o.RequestID == p.RequestID || authz.NormalizeUserID(o.Target.UserID) != authz.NormalizeUserID(p.Target.UserID) {
+		if o.RequestID == p.RequestID || !o.names(p.Target.UserID) {
 			continue
 		}
 		if first == nil || o.CreatedAt.Before(first.CreatedAt) {
@@ -385,7 +391,7 @@ func (e *Engine) add(ctx context.Context, p *Pending) error {
 }
 
 func (p Pending) prompt(dryRun bool) Prompt {
-	return Prompt{RequestID: p.RequestID, Code: p.Code, Target: p.Target, Reason: p.Reason, ExpiresAt: p.ExpiresAt, DryRun: dryRun,
+	return Prompt{RequestID: p.RequestID, Code: p.Code, Target: p.Target, Targets: p.Targets, Skipped: p.Skipped, Reason: p.Reason, ExpiresAt: p.ExpiresAt, DryRun: dryRun,
 		TwoPerson: p.TwoPerson, Requester: p.Invoker, Enable: p.Enable}
 }
 

@@ -55,7 +55,7 @@ func (e *Engine) status(s Stored) i18n.Msg {
 		reason = i18n.M(i18n.NoReason)
 	}
 	lines := []i18n.Msg{
-		i18n.M(i18n.StatusLine, i18n.Raw(s.RequestID), s.Invoker, i18n.PlatformName(s.Platform), timeOf(s, "2006-01-02 15:04 UTC"), TargetLabel(s.Target), reason),
+		i18n.M(i18n.StatusLine, i18n.Raw(s.RequestID), s.Invoker, i18n.PlatformName(s.Platform), timeOf(s, "2006-01-02 15:04 UTC"), s.label(), reason),
 		i18n.M(i18n.StatusState, stateWords(s)),
 	}
 	if s.Outcome.Approver != "" {
@@ -80,7 +80,7 @@ func history(recent []Stored) i18n.Msg {
 		if s.State == StateConfirmed {
 			what = outcomeWords(s.Outcome)
 		}
-		lines = append(lines, i18n.M(i18n.HistoryItem, timeOf(s, "01-02 15:04"), i18n.Raw(s.RequestID), s.Invoker, TargetLabel(s.Target), what))
+		lines = append(lines, i18n.M(i18n.HistoryItem, timeOf(s, "01-02 15:04"), i18n.Raw(s.RequestID), s.Invoker, s.label(), what))
 	}
 	return i18n.Lines(lines...)
 }

@@ -70,7 +70,9 @@ func TestMentionNotBoundToTarget(t *testing.T) {
 		{"real mention stripped before the command", "/signout @Guest lost phone", 2, []bot.Mention{selfMention, bobM}, "@Guest " + ambiguous},
 		{"typed target, no mention data", "/signout @Guest lost phone", 1, []bot.Mention{selfMention}, notPicked},
 		{"no mention data at all", "/signout @Guest lost phone", 0, nil, "@Guest " + ambiguous},
-		{"two real mentions", "/signout @Alice @Bob lost phones", 2, []bot.Mention{selfMention, aliceM, bobM}, "@Alice " + ambiguous},
+		{"two mentions, one entry", "/signout @Alice @Bob lost phones", 2, []bot.Mention{selfMention, aliceM}, "The message has 2 @mentions, but DingTalk's mention data holds 1 besides me"},
+		{"two mentions and one in the reason", "/signout @Alice @Bob lost phones cc @Carol", 3, []bot.Mention{selfMention, aliceM, bobM, {UserID: "carol"}}, "The message has 3 @mentions, but DingTalk's mention data holds 3 besides me"},
+		{"two mentions, an outsider", "/signout @Alice @Guest lost phones", 2, []bot.Mention{selfMention, aliceM, outsiderM}, "DingTalk gave no userId for @Guest"},
 		{"target mentioned twice", "/signout @Alice lost phone @Alice", 2, []bot.Mention{aliceM, aliceM}, "@Alice " + ambiguous},
 		{"more entries than words", "/signout @Alice lost phone", 1, []bot.Mention{selfMention, aliceM, bobM}, "@Alice " + ambiguous},
 		{"email in the reason", "/signout @Alice mail bob@example.com", 2, []bot.Mention{selfMention, aliceM}, "@Alice " + ambiguous},
@@ -129,6 +131,10 @@ func FuzzMentionBinding(f *testing.F) {
 		if err != nil || cmd.Kind != commands.SignOut {
 			t.Fatalf("prompted for %q, which parses as %+v, %v", text, cmd, err)
 		}
+		if len(cmd.Targets) > 1 {
+			checkListBinding(t, text, cmd, evs[0].prompt, mentions, words)
+			return
+		}
 		if cmd.Target.Kind != commands.Mention {
 			if got != cmd.Target.Value {
 				t.Fatalf("target %q, typed %q", got, cmd.Target.Value)
@@ -145,4 +151,40 @@ func FuzzMentionBinding(f *testing.F) {
 			t.Fatalf("%q bound to %q: %d @ in the text, %d reported, mentions %+v", text, got, n, words, mentions)
 		}
 	})
+}
+
+// checkListBinding: a prompt for a list names only userIds typed or, when
+// every @-word of the text is a target and the mention data has exactly
+// as many entries besides the bot's, those entries.
+func checkListBinding(t *testing.T, text string, cmd commands.Command, p bot.Prompt, mentions []bot.Mention, words int) {
+	t.Helper()
+	allowed := map[string]bool{}
+	at := 0
+	for _, tg := range cmd.Targets {
+		switch tg.Kind {
+		case commands.Mobile:
+			return // resolved by the directory
+		case commands.Mention:
+			at++
+		default:
+			allowed[tg.Value] = true
+		}
+	}
+	var others int
+	for _, m := range mentions {
+		if !m.Self {
+			others++
+			if at > 0 {
+				allowed[m.UserID] = true
+			}
+		}
+	}
+	if n := strings.Count(commands.Normalize(text), "@"); at > 0 && (n != at || others != at || words > at) {
+		t.Fatalf("%q prompted: %d @mention targets, %d @ in the text, %d reported, mentions %+v", text, at, n, words, mentions)
+	}
+	for _, tg := range p.Targets {
+		if !allowed[tg.UserID] && !allowed[strings.ToLower(tg.UserID)] {
+			t.Fatalf("%q prompted for %q, neither typed nor mentioned (%+v)", text, tg.UserID, mentions)
+		}
+	}
 }

@@ -62,17 +62,21 @@ func (s *State) UnmarshalText(b []byte) error {
 // can finish it. ReplyTo is where the command was given: the result and
 // the expiry notice go there.
 type Pending struct {
-	RequestID    string    `json:"request_id"`
-	Code         string    `json:"code"`
-	Platform     string    `json:"platform"`
-	Invoker      string    `json:"invoker"`
-	Conversation string    `json:"conversation"`
-	Target       Target    `json:"target"`
-	TargetInput  string    `json:"target_input,omitempty"`
-	Reason       string    `json:"reason"`
-	CreatedAt    time.Time `json:"created_at"`
-	ExpiresAt    time.Time `json:"expires_at"`
-	ReplyTo      Address   `json:"reply_to"`
+	RequestID    string `json:"request_id"`
+	Code         string `json:"code"`
+	Platform     string `json:"platform"`
+	Invoker      string `json:"invoker"`
+	Conversation string `json:"conversation"`
+	Target       Target `json:"target"`
+	// Targets, for a request naming several people, is every target to
+	// act on, Target first; Skipped the ones named but left out.
+	Targets     []Target  `json:"targets,omitempty"`
+	Skipped     []Skipped `json:"skipped,omitempty"`
+	TargetInput string    `json:"target_input,omitempty"`
+	Reason      string    `json:"reason"`
+	CreatedAt   time.Time `json:"created_at"`
+	ExpiresAt   time.Time `json:"expires_at"`
+	ReplyTo     Address   `json:"reply_to"`
 	// TwoPerson: a second allowed person must approve it (approval.two_person).
 	TwoPerson bool `json:"two_person,omitempty"`
 	// Enable: the request enables the account instead of signing it out.

@@ -93,8 +93,12 @@ type Target struct {
 // Code for Confirm, Cancel, Approve and Deny, RequestID for Status and
 // Count for History.
 type Command struct {
-	Kind      Kind
-	Target    Target
+	Kind   Kind
+	Target Target
+	// Targets is the whole list when the command names several people
+	// ("alice,bob", "@张三 @李四"), in the order typed, Target first;
+	// nil for one. Repeats are kept: the engine skips them, saying so.
+	Targets   []Target
 	Reason    string
 	Code      string // upper case, 4 to 12 ASCII letters or digits
 	RequestID string // lower case, "req-" and letters or digits
@@ -108,11 +112,22 @@ type Command struct {
 type Options struct {
 	ReasonRequired bool
 	MaxReasonRunes int // zero or less means DefaultMaxReasonRunes
+	MaxTargets     int // signout.max_targets; zero or less means DefaultMaxTargets
+}
+
+// All is the list of targets a SignOut or Enable names: Targets, or
+// Target alone.
+func (c Command) All() []Target {
+	if len(c.Targets) > 0 {
+		return c.Targets
+	}
+	return []Target{c.Target}
 }
 
 // Limits on what Parse accepts.
 const (
 	DefaultMaxReasonRunes = 300
+	DefaultMaxTargets     = 50       // people one command may name (signout.max_targets)
 	MaxLineBytes          = 16 << 10 // longer messages are rejected before any other work
 	MaxUserIDLen          = 64
 	MaxMentionRunes       = 64

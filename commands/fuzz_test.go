@@ -3,6 +3,7 @@ package commands
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
@@ -21,6 +22,10 @@ var (
 func FuzzParse(f *testing.F) {
 	for _, tc := range parseCases {
 		f.Add(tc.line, tc.opt.ReasonRequired)
+	}
+	for _, line := range []string{"/signout alice,bob,13800138000 phishing wave 2", "/signout alice, bob lost phones",
+		"/signout alice，bob、carol 钓鱼", "/signout @张三\u2005@李四\u2005手机丢了", "/signout alice,,bob x", "/signout a , b"} {
+		f.Add(line, true)
 	}
 	f.Fuzz(func(t *testing.T, line string, reasonRequired bool) {
 		opt := Options{ReasonRequired: reasonRequired}
@@ -46,17 +51,26 @@ func FuzzParse(f *testing.F) {
 		checkNoEscapes(t, line, cmd, opt)
 		if cmd.Kind == SignOut {
 			checkTargetOwnDigits(t, line, cmd)
-			checkReasonCantMoveTarget(t, line, cmd, opt)
+			if len(cmd.Targets) == 0 {
+				checkReasonCantMoveTarget(t, line, cmd, opt)
+			}
 		}
 		checkChineseForms(t, line, cmd, opt)
+		if len(cmd.Targets) > 1 {
+			checkList(t, line, cmd, opt)
+			return
+		}
+		if startsWithSeparator(cmd.Reason) {
+			return // typed after a target in quotes; written bare it would continue a list
+		}
 		// Parsing the command as a person would type it gives it back.
 		again, err := Parse(render(cmd), opt)
-		if err != nil || again != cmd {
+		if err != nil || !reflect.DeepEqual(again, cmd) {
 			t.Fatalf("Parse(%q) = %+v\nre-rendered %q parses to %+v, %v", line, cmd, render(cmd), again, err)
 		}
 		if cmd.Kind != Help {
 			args := strings.TrimPrefix(render(cmd), "/signout ")
-			if again, err := ParseArgs(args, opt); err != nil || again != cmd {
+			if again, err := ParseArgs(args, opt); err != nil || !reflect.DeepEqual(again, cmd) {
 				t.Fatalf("ParseArgs(%q) = %+v, %v; want %+v", args, again, err, cmd)
 			}
 		}
@@ -82,14 +96,14 @@ func checkInvariants(t *testing.T, line string, cmd Command, err error, opt Opti
 		if zh := i18n.For(i18n.ZH).Text(se.Problem); !strings.ContainsFunc(zh, isHan) {
 			t.Fatalf("Parse(%q) problem is not Chinese: %q", line, zh)
 		}
-		if cmd != (Command{}) {
+		if !reflect.DeepEqual(cmd, Command{}) {
 			t.Fatalf("Parse(%q) returned %+v with an error", line, cmd)
 		}
 		return
 	}
 	switch cmd.Kind {
 	case Help:
-		if cmd != (Command{Kind: Help}) {
+		if !reflect.DeepEqual(cmd, Command{Kind: Help}) {
 			t.Fatalf("Parse(%q) = %+v: help with data", line, cmd)
 		}
 	case Confirm, Cancel, Approve, Deny:
@@ -111,11 +125,11 @@ func checkInvariants(t *testing.T, line string, cmd Command, err error, opt Opti
 	}
 }
 
-func checkSignOut(t *testing.T, line string, cmd Command, opt Options) {
+// checkTarget checks one target of cmd.
+func checkTarget(t *testing.T, line string, cmd Command, tg Target) {
 	t.Helper()
-	tg := cmd.Target
-	if tg.Value == "" || tg.Input == "" || cmd.Code != "" {
-		t.Fatalf("Parse(%q) = %+v: empty target or stray code", line, cmd)
+	if tg.Value == "" || tg.Input == "" {
+		t.Fatalf("Parse(%q) = %+v: empty target", line, cmd)
 	}
 	switch tg.Kind {
 	case UserID:
@@ -138,6 +152,19 @@ func checkSignOut(t *testing.T, line string, cmd Command, opt Options) {
 	}
 	if strings.IndexFunc(tg.Input, invisibleChars) >= 0 {
 		t.Fatalf("Parse(%q) = %+v: invisible characters in the target", line, cmd)
+	}
+}
+
+func checkSignOut(t *testing.T, line string, cmd Command, opt Options) {
+	t.Helper()
+	if cmd.Code != "" {
+		t.Fatalf("Parse(%q) = %+v: stray code", line, cmd)
+	}
+	if n := len(cmd.Targets); n == 1 || n > DefaultMaxTargets || n > 1 && !reflect.DeepEqual(cmd.Targets[0], cmd.Target) {
+		t.Fatalf("Parse(%q) = %+v: bad target list", line, cmd)
+	}
+	for _, tg := range cmd.All() {
+		checkTarget(t, line, cmd, tg)
 	}
 	r := cmd.Reason
 	switch {
@@ -168,7 +195,7 @@ func checkChineseForms(t *testing.T, line string, cmd Command, opt Options) {
 		suffix = " 停用"
 	}
 	for _, typed := range []string{word + " " + cmd.Code + suffix, word + cmd.Code + suffix, "/signout " + word + cmd.Code + suffix} {
-		if got, err := Parse(typed, opt); err != nil || got != cmd {
+		if got, err := Parse(typed, opt); err != nil || !reflect.DeepEqual(got, cmd) {
 			t.Fatalf("Parse(%q) = %+v, but Parse(%q) = %+v, %v", line, cmd, typed, got, err)
 		}
 	}
@@ -191,7 +218,7 @@ func checkNoEscapes(t *testing.T, line string, cmd Command, opt Options) {
 		return
 	}
 	for _, seq := range terminalSequences {
-		if got, err := Parse(line+" "+seq, opt); err != nil || got != cmd {
+		if got, err := Parse(line+" "+seq, opt); err != nil || !reflect.DeepEqual(got, cmd) {
 			t.Fatalf("Parse(%q) = %+v, %v; without %q it is %+v", line+" "+seq, got, err, seq, cmd)
 		}
 	}
@@ -281,4 +308,38 @@ func render(cmd Command) string {
 		return "/signout " + target + " " + cmd.Reason
 	}
 	return "help"
+}
+
+// checkList checks a list of targets: each written alone names the same
+// person, and the list written with commas is the same command.
+func checkList(t *testing.T, line string, cmd Command, opt Options) {
+	t.Helper()
+	inputs := make([]string, len(cmd.Targets))
+	plain := true
+	for i, tg := range cmd.Targets {
+		inputs[i] = tg.Input
+		plain = plain && tg.Kind == UserID && !strings.ContainsAny(tg.Input, ",、 \"'")
+		alone := render(Command{Kind: cmd.Kind, Target: tg, Reason: cmd.Reason})
+		if tg.Kind == UserID {
+			alone = "/signout \"" + tg.Input + "\" " + cmd.Reason // "help" alone is a command
+			if cmd.Kind == Enable {
+				alone = "/signout enable \"" + tg.Input + "\" " + cmd.Reason
+			}
+		}
+		if startsWithSeparator(cmd.Reason) || tg.Kind == Mention && strings.HasPrefix(cmd.Reason, "@") {
+			continue // alone, the reason's start would continue the list
+		}
+		again, err := Parse(alone, opt)
+		if err != nil || again.Target != tg {
+			t.Fatalf("Parse(%q) = %+v\ntarget %d alone (%q) parses to %+v, %v", line, cmd, i, alone, again, err)
+		}
+	}
+	if first, _ := cut(cmd.Reason); !plain || cmd.Reason == "" || isDigitGroup(first) || cmd.Kind != SignOut {
+		// only plain userIds are written back as a list
+		return
+	}
+	list := "/signout " + strings.Join(inputs, ", ") + " " + cmd.Reason
+	if again, err := Parse(list, opt); err != nil || !reflect.DeepEqual(again, cmd) {
+		t.Fatalf("Parse(%q) = %+v\nlist %q parses to %+v, %v", line, cmd, list, again, err)
+	}
 }

@@ -2,6 +2,7 @@ package commands
 
 import (
 	"errors"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
@@ -155,7 +156,7 @@ func TestUsageInBothLanguages(t *testing.T) {
 		}
 	}
 	ex := zh[strings.LastIndex(zh, "例：")+len("例："):]
-	if cmd, err := Parse(ex, required); err != nil || cmd != userID("alice", "手机丢失") {
+	if cmd, err := Parse(ex, required); err != nil || !reflect.DeepEqual(cmd, userID("alice", "手机丢失")) {
 		t.Errorf("Parse(%q) = %+v, %v", ex, cmd, err)
 	}
 }

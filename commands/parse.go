@@ -67,6 +67,9 @@ func parseArgs(in normalized, start int, opt Options) (Command, error) {
 		return cmd, err
 	}
 	if word, rest := cut(s); equalFoldASCII(word, "enable") || word == "启用" {
+		if rest == "" {
+			return Command{}, syntaxError(i18n.SyntaxMissingUser, word)
+		}
 		cmd, err := parseSignOut(in, len(in.text)-len(rest), opt)
 		cmd.Kind = Enable
 		if err != nil {
@@ -188,16 +191,21 @@ func validCode(code string) bool {
 
 // parseSignOut parses in.text[start:] as "<user> <reason>".
 func parseSignOut(in normalized, start int, opt Options) (Command, error) {
-	target, rest, err := parseTarget(in, start)
+	targets, rest, err := parseTargets(in, start, opt)
 	if err != nil {
 		return Command{}, err
 	}
+	target := targets[0]
 	end := len(in.text) - len(rest)
 	if rest != "" {
 		end-- // the space before the reason
 	}
 	if r, ok := in.removedIn(start, end); ok {
-		return Command{}, syntaxError(i18n.SyntaxInvisible, quoteShort(target.Input, 32), i18n.Raw(fmt.Sprintf("%U", r)))
+		typed := target.Input
+		if len(targets) > 1 {
+			typed = in.text[start:end]
+		}
+		return Command{}, syntaxError(i18n.SyntaxInvisible, quoteShort(typed, 32), i18n.Raw(fmt.Sprintf("%U", r)))
 	}
 	reason := cleanReason(rest)
 	maxRunes := opt.MaxReasonRunes
@@ -210,7 +218,11 @@ func parseSignOut(in normalized, start int, opt Options) (Command, error) {
 	case n > maxRunes:
 		return Command{}, syntaxError(i18n.SyntaxReasonTooLong, n, maxRunes)
 	}
-	return Command{Kind: SignOut, Target: target, Reason: reason}, nil
+	cmd := Command{Kind: SignOut, Target: target, Reason: reason}
+	if len(targets) > 1 {
+		cmd.Targets = targets
+	}
+	return cmd, nil
 }
 
 // quoteShort quotes s for a problem, escaping anything unprintable (as a

@@ -2,6 +2,7 @@ package commands
 
 import (
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -326,7 +327,7 @@ func checkResult(t *testing.T, got Command, err error, want Command, wantErr str
 		if err.Error() != wantErr {
 			t.Fatalf("problem:\n got %q\nwant %q", err.Error(), wantErr)
 		}
-		if got != (Command{}) {
+		if !reflect.DeepEqual(got, Command{}) {
 			t.Errorf("got %+v with the error; want a zero Command", got)
 		}
 		return
@@ -334,7 +335,7 @@ func checkResult(t *testing.T, got Command, err error, want Command, wantErr str
 	if err != nil {
 		t.Fatalf("unexpected error: %v", err)
 	}
-	if got != want {
+	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("\n got %+v\nwant %+v", got, want)
 	}
 }
@@ -420,12 +421,12 @@ func TestNormalize(t *testing.T) {
 
 func TestKindString(t *testing.T) {
 	for k, want := range map[Kind]string{Help: "help", SignOut: "signout", Confirm: "confirm", Cancel: "cancel", Enable: "enable", 0: "Kind(0)", 99: "Kind(99)"} {
-		if got := k.String(); got != want {
+		if got := k.String(); !reflect.DeepEqual(got, want) {
 			t.Errorf("Kind(%d).String() = %q, want %q", int(k), got, want)
 		}
 	}
 	for k, want := range map[TargetKind]string{UserID: "userId", Mobile: "mobile", Mention: "mention", 0: "TargetKind(0)"} {
-		if got := k.String(); got != want {
+		if got := k.String(); !reflect.DeepEqual(got, want) {
 			t.Errorf("TargetKind(%d).String() = %q, want %q", int(k), got, want)
 		}
 	}
@@ -448,7 +449,7 @@ func TestUsageFitsAPhone(t *testing.T) {
 	}
 	// The example in Usage must itself parse.
 	ex := Usage[strings.LastIndex(Usage, "e.g. ")+len("e.g. "):]
-	if cmd, err := Parse(ex, required); err != nil || cmd != userID("alice", "lost phone") {
+	if cmd, err := Parse(ex, required); err != nil || !reflect.DeepEqual(cmd, userID("alice", "lost phone")) {
 		t.Errorf("Parse(%q) = %+v, %v", ex, cmd, err)
 	}
 }
@@ -471,7 +472,7 @@ func TestPhoneForms(t *testing.T) {
 		}
 		input := strings.Trim(f.typed, `"`)
 		want := mobile(f.value, input, "lost phone")
-		if got, err := Parse("/signout "+f.typed+" lost phone", required); err != nil || got != want {
+		if got, err := Parse("/signout "+f.typed+" lost phone", required); err != nil || !reflect.DeepEqual(got, want) {
 			t.Errorf("%s: got %+v, %v; want %+v", f.typed, got, err, want)
 		}
 	}

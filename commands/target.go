@@ -105,7 +105,7 @@ func parseMention(s string, end int, marked bool) (Target, string, error) {
 	word, rest := cut(s)
 	if marked && len(word) > 1 && end > len(word) && end-len(word) < 4*MaxMentionRunes {
 		name := s[:end]
-		if !strings.Contains(name[1:], "@") && strings.Count(name, " ") <= maxMentionSpaces {
+		if !strings.Contains(name[1:], "@") && !hasSeparator(name) && strings.Count(name, " ") <= maxMentionSpaces {
 			word, rest = name, strings.TrimPrefix(s[end:], " ")
 		}
 	}

@@ -123,6 +123,8 @@ type SignOutConfig struct {
 	// ReasonRequired is nil when absent (default true).
 	ReasonRequired  *bool `yaml:"reason_required"`
 	MaxReasonLength int   `yaml:"max_reason_length"`
+	// MaxTargets is the most people one command may name (default 50).
+	MaxTargets int `yaml:"max_targets"`
 }
 
 // RequireReason reports whether a command without a reason is refused.
@@ -162,6 +164,7 @@ const (
 	DefaultAuditFile        = "audit.jsonl"
 	DefaultHTTPListen       = "127.0.0.1:9090"
 	DefaultMaxReasonRunes   = 300
+	DefaultMaxTargets       = 50
 	DefaultKeyPrefix        = "signout-bot:"
 	DefaultDingTalkQPS      = 20
 	DefaultSlackLanguage    = "en"
@@ -200,6 +203,9 @@ func (c *Config) applyDefaults() {
 	}
 	if c.SignOut.MaxReasonLength == 0 {
 		c.SignOut.MaxReasonLength = DefaultMaxReasonRunes
+	}
+	if c.SignOut.MaxTargets == 0 {
+		c.SignOut.MaxTargets = DefaultMaxTargets
 	}
 	if c.Audit.File == "" {
 		c.Audit.File = DefaultAuditFile

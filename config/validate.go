@@ -104,6 +104,9 @@ func (c *Config) validate(missing map[string]envRef, bad map[string]bool) Proble
 	if n := c.SignOut.MaxReasonLength; n < 1 || n > 2000 {
 		v.add("signout.max_reason_length", "must be between 1 and 2000, got %d", n)
 	}
+	if n := c.SignOut.MaxTargets; n < 1 || n > 500 {
+		v.add("signout.max_targets", "must be between 1 and 500, got %d", n)
+	}
 	v.required("audit.file", strings.TrimSpace(c.Audit.File), "")
 	if addr := c.HTTP.Addr(); addr != "" {
 		if _, _, err := net.SplitHostPort(addr); err != nil {

@@ -172,5 +172,11 @@ func (c *Console) Ask(_ context.Context, p bot.Prompt) error {
 }
 
 func (c *Console) Announce(_ context.Context, r bot.Result) error {
+	if len(r.Each) > 0 {
+		failed, skipped := bot.SummaryLines(r)
+		lines := append(append([]i18n.Msg{bot.SummaryHead(r)}, failed...), skipped...)
+		lines = append(lines, i18n.M(i18n.ResultReason, r.Reason), i18n.M(i18n.ResultBy, r.Invoker, i18n.Raw(r.RequestID)))
+		return c.out.println(c.style.result("= "+c.lang.Text(i18n.Lines(lines...)), r.OK))
+	}
 	return c.out.println(c.style.result("= "+c.lang.Text(bot.ResultMsg(r)), r.OK))
 }

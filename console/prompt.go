@@ -19,19 +19,25 @@ func promptLines(lang *i18n.Printer, p bot.Prompt, now time.Time) string {
 	if p.Enable {
 		question = i18n.PromptEnable
 	}
-	lines = append(lines, i18n.M(question, bot.TargetLabel(p.Target)))
-	if p.Target.Title != "" {
-		lines = append(lines, i18n.M(i18n.PromptTitle, p.Target.Title))
+	label, one := bot.TargetLabel(p.Target), p.Target
+	if len(p.Targets) > 0 {
+		label, one = lang.Text(i18n.M(i18n.BulkLabel, len(p.Targets))), bot.Target{}
 	}
-	if !p.Target.Via.IsZero() {
-		lines = append(lines, i18n.M(i18n.PromptVia, p.Target.Via))
+	lines = append(lines, i18n.M(question, label))
+	if one.Title != "" {
+		lines = append(lines, i18n.M(i18n.PromptTitle, one.Title))
 	}
-	if !p.Target.Warning.IsZero() {
-		lines = append(lines, i18n.M(i18n.PromptNote, p.Target.Warning))
+	if !one.Via.IsZero() {
+		lines = append(lines, i18n.M(i18n.PromptVia, one.Via))
 	}
-	if !p.Target.Account.IsZero() {
-		lines = append(lines, p.Target.Account)
+	if !one.Warning.IsZero() {
+		lines = append(lines, i18n.M(i18n.PromptNote, one.Warning))
 	}
+	if !one.Account.IsZero() {
+		lines = append(lines, one.Account)
+	}
+	targets, skipped := bot.PromptLines(p) // a terminal has room for the whole list
+	lines = append(append(lines, targets...), skipped...)
 	lines = append(lines, i18n.M(i18n.PromptReason, p.Reason),
 		i18n.M(i18n.PromptTyped, i18n.Raw(p.Code)),
 		i18n.M(i18n.PromptExpires, i18n.Raw(lang.Until(p.ExpiresAt, now)), i18n.Raw(p.RequestID)))

@@ -494,7 +494,7 @@ func TestMentionsThatCannotNameOnePerson(t *testing.T) {
 		atUsers       []fakedingtalk.AtUser // besides the bot's own
 		en, zh        string
 	}{
-		{"s-two", "/signout @张三\u2005@李四\u2005lost phone", []fakedingtalk.AtUser{zs, ls}, "@张三" + ambiguousEN, "@张三" + ambiguousZH},
+		{"s-two-one", "/signout @张三\u2005@李四\u2005lost phone", []fakedingtalk.AtUser{zs}, "The message has 2 @mentions, but DingTalk's mention data holds 1 besides me", "消息中有 2 个 @，但钉钉的 @ 数据中有 1 人"},
 		// Issue 9 item 1: @Guest typed by hand, 李四 a real mention in the reason.
 		{"s-typed", "/signout @Guest lost phone, cc @李四\u2005", []fakedingtalk.AtUser{ls}, "@Guest" + ambiguousEN, "@Guest" + ambiguousZH},
 		// The same, with the real mention before the command word.

@@ -101,6 +101,9 @@ func (c *conversation) Ask(ctx context.Context, p bot.Prompt) error {
 // Announce implements bot.Conversation.
 func (c *conversation) Announce(ctx context.Context, r bot.Result) error {
 	lang := c.b.lang
+	if len(r.Each) > 0 {
+		return c.send(ctx, c.markdown(lang.Text(i18n.M(resultTitle(r))), summaryMarkdown(lang, r)))
+	}
 	return c.send(ctx, c.markdown(lang.Text(i18n.M(resultTitle(r))), escapeMarkdown(lang.Text(bot.ResultMsg(r)))))
 }
 
@@ -221,6 +224,7 @@ func resultTitle(r bot.Result) i18n.Key {
 // whatever the chat; the parser takes either language.
 func promptMarkdown(lang *i18n.Printer, p bot.Prompt, now time.Time, direct bool, robotName string) string {
 	var lines []string
+	one := shownTarget(p)
 	add := func(m i18n.Msg) { lines = append(lines, lang.Escaped(m, escapeLine)) }
 	if p.DryRun {
 		add(i18n.M(i18n.DingTalkDryRun))
@@ -229,19 +233,21 @@ func promptMarkdown(lang *i18n.Printer, p bot.Prompt, now time.Time, direct bool
 	if p.Enable {
 		question = i18n.DingTalkEnableQuestion
 	}
-	add(i18n.M(question, bot.TargetLabel(p.Target)))
-	if p.Target.Title != "" {
-		add(i18n.M(i18n.DingTalkTitleLine, p.Target.Title))
+	add(i18n.M(question, promptLabel(lang, p)))
+	if one.Title != "" {
+		add(i18n.M(i18n.DingTalkTitleLine, one.Title))
 	}
-	if !p.Target.Via.IsZero() {
-		add(i18n.M(i18n.DingTalkViaLine, p.Target.Via))
+	if !one.Via.IsZero() {
+		add(i18n.M(i18n.DingTalkViaLine, one.Via))
 	}
-	if !p.Target.Warning.IsZero() {
-		add(i18n.M(i18n.DingTalkWarningLine, p.Target.Warning))
+	if !one.Warning.IsZero() {
+		add(i18n.M(i18n.DingTalkWarningLine, one.Warning))
 	}
-	if !p.Target.Account.IsZero() {
-		add(p.Target.Account)
+	if !one.Account.IsZero() {
+		add(one.Account)
 	}
+	targets, skipped := bot.PromptLines(p)
+	lines = append(lines, listLines(lang, targets, skipped)...)
 	reason := i18n.M(i18n.NoReason)
 	if p.Reason != "" {
 		reason = i18n.Plain(p.Reason)
@@ -276,20 +282,23 @@ func promptMarkdown(lang *i18n.Printer, p bot.Prompt, now time.Time, direct bool
 // admin sends "approve CODE" ("批准 CODE"), the requester may withdraw it.
 func approvalMarkdown(lang *i18n.Printer, p bot.Prompt, now time.Time, robotName string) string {
 	var lines []string
+	one := shownTarget(p)
 	add := func(m i18n.Msg) { lines = append(lines, lang.Escaped(m, escapeLine)) }
 	if p.DryRun {
 		add(i18n.M(i18n.DingTalkDryRun))
 	}
-	add(i18n.M(i18n.DingTalkApprovalAsk, p.Requester, bot.TargetLabel(p.Target)))
-	if p.Target.Title != "" {
-		add(i18n.M(i18n.DingTalkTitleLine, p.Target.Title))
+	add(i18n.M(i18n.DingTalkApprovalAsk, p.Requester, promptLabel(lang, p)))
+	if one.Title != "" {
+		add(i18n.M(i18n.DingTalkTitleLine, one.Title))
 	}
-	if !p.Target.Via.IsZero() {
-		add(i18n.M(i18n.DingTalkViaLine, p.Target.Via))
+	if !one.Via.IsZero() {
+		add(i18n.M(i18n.DingTalkViaLine, one.Via))
 	}
-	if !p.Target.Warning.IsZero() {
-		add(i18n.M(i18n.DingTalkWarningLine, p.Target.Warning))
+	if !one.Warning.IsZero() {
+		add(i18n.M(i18n.DingTalkWarningLine, one.Warning))
 	}
+	targets, skipped := bot.PromptLines(p)
+	lines = append(lines, listLines(lang, targets, skipped)...)
 	reason := i18n.M(i18n.NoReason)
 	if p.Reason != "" {
 		reason = i18n.Plain(p.Reason)

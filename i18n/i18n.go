@@ -95,7 +95,7 @@ type Text struct{ EN, ZH string }
 type texts map[Key]Text
 
 // all is every area's messages: each area keeps its own file.
-var all = []texts{internalTexts, engineTexts, frontEndTexts, commandTexts, dingTalkTexts}
+var all = []texts{internalTexts, engineTexts, frontEndTexts, commandTexts, dingTalkTexts, bulkTexts}
 
 var cat = build()
 

@@ -26,8 +26,12 @@ const (
 	SyntaxMissingReason Key = "syntax.missing_reason"  // target as typed
 	SyntaxReasonTooLong Key = "syntax.reason_too_long" // characters, most characters
 
-	SyntaxEmptyQuotes    Key = "syntax.empty_quotes" // advice
-	SyntaxQuotedMany     Key = "syntax.quoted_many"  // quoted text
+	SyntaxEmptyQuotes    Key = "syntax.empty_quotes"     // advice
+	SyntaxTooManyTargets Key = "syntax.too_many_targets" // users named, most users
+	SyntaxEmptyListItem  Key = "syntax.empty_list_item"
+	SyntaxMissingUser    Key = "syntax.missing_user"   // command word
+	SyntaxListItemMany   Key = "syntax.list_item_many" // quoted item
+	SyntaxQuotedMany     Key = "syntax.quoted_many"    // quoted text
 	SyntaxEmptyMention   Key = "syntax.empty_mention"
 	SyntaxMentionTooLong Key = "syntax.mention_too_long" // characters, most characters
 	SyntaxUnclosedLink   Key = "syntax.unclosed_link"    // advice
@@ -101,6 +105,10 @@ e.g. /signout alice lost phone`,
 	SyntaxMissingReason: {EN: "missing reason: say why, e.g. /signout %[1]s lost phone", ZH: "缺少原因：请写明原因，例如 /signout %[1]s 手机丢失"},
 	SyntaxReasonTooLong: {EN: "reason is too long (%[1]d characters, at most %[2]d)", ZH: "原因太长（%[1]d 个字符，最多 %[2]d 个）"},
 
+	SyntaxTooManyTargets: {EN: "too many users (%[1]d): at most %[2]d in one request (signout.max_targets)", ZH: "用户太多（%[1]d 个）：一次请求最多 %[2]d 个（signout.max_targets）"},
+	SyntaxMissingUser:    {EN: "missing user: send /signout %[1]s <user> <reason>", ZH: "缺少用户：请发送 /signout %[1]s <用户> <原因>"},
+	SyntaxEmptyListItem:  {EN: "empty entry in the list of users: write one user between two commas", ZH: "用户列表中有空项：两个逗号之间要写一个用户"},
+	SyntaxListItemMany:   {EN: "%[1]s in the list of users is more than one word: write each user in one word (or in quotes), separated by commas", ZH: "用户列表中的%[1]s不止一个词：每个用户写成一个词（或加引号），用逗号分隔"},
 	SyntaxEmptyQuotes:    {EN: "nothing between the quotes: %[1]s", ZH: "引号中没有内容：%[1]s"},
 	SyntaxQuotedMany:     {EN: "%[1]s is more than one user: put only the user in quotes, and the reason after them", ZH: "%[1]s不止一个用户：引号中只写用户，原因写在引号后面"},
 	SyntaxEmptyMention:   {EN: `empty mention: write "@" and the name with no space between`, ZH: "@ 后没有名字：“@”和名字之间不要有空格"},

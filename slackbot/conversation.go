@@ -30,7 +30,8 @@ type conversation struct {
 	click bool
 
 	mu            sync.Mutex
-	promptInPlace bool // Ask went through responseURL, so it can be replaced
+	promptInPlace bool   // Ask went through responseURL, so it can be replaced
+	progressTS    string // the bulk progress message posted, to update
 }
 
 var _ bot.Conversation = (*conversation)(nil)

@@ -146,7 +146,7 @@ func noticeMessage(p *i18n.Printer, n bot.Notice) message {
 
 // promptMessage renders the confirmation prompt with its two buttons.
 func promptMessage(lang *i18n.Printer, p bot.Prompt, now time.Time) message {
-	label := bot.TargetLabel(p.Target)
+	label, one := promptLabel(lang, p), shownTarget(p)
 	expires := lang.Until(p.ExpiresAt, now)
 	word := func(k i18n.Key) string { return say(lang, i18n.M(k), maxText) }
 	var blocks []slack.Block
@@ -160,11 +160,11 @@ func promptMessage(lang *i18n.Printer, p bot.Prompt, now time.Time) message {
 	blocks = append(blocks, section(say(lang, i18n.M(question, label), maxText)))
 
 	fields := []*slack.TextBlockObject{field(word(i18n.SlackFieldUser), label)}
-	if p.Target.Title != "" {
-		fields = append(fields, field(word(i18n.SlackFieldTitle), p.Target.Title))
+	if one.Title != "" {
+		fields = append(fields, field(word(i18n.SlackFieldTitle), one.Title))
 	}
-	if !p.Target.Via.IsZero() {
-		fields = append(fields, field(word(i18n.SlackFieldVia), lang.Text(p.Target.Via)))
+	if !one.Via.IsZero() {
+		fields = append(fields, field(word(i18n.SlackFieldVia), lang.Text(one.Via)))
 	}
 	reason := p.Reason
 	if reason == "" {
@@ -173,12 +173,13 @@ func promptMessage(lang *i18n.Printer, p bot.Prompt, now time.Time) message {
 	fields = append(fields, field(word(i18n.SlackFieldReason), reason), field(word(i18n.SlackFieldExpires), expires),
 		field(word(i18n.SlackFieldRequest), p.RequestID))
 	blocks = append(blocks, slack.NewSectionBlock(nil, fields, nil))
+	blocks = append(blocks, listBlocks(lang, ls(bot.PromptLines(p))...)...)
 
-	if !p.Target.Warning.IsZero() {
-		blocks = append(blocks, section(":warning: "+say(lang, p.Target.Warning, maxText-12)))
+	if !one.Warning.IsZero() {
+		blocks = append(blocks, section(":warning: "+say(lang, one.Warning, maxText-12)))
 	}
-	if !p.Target.Account.IsZero() {
-		blocks = append(blocks, contextText(say(lang, p.Target.Account, maxText)))
+	if !one.Account.IsZero() {
+		blocks = append(blocks, contextText(say(lang, one.Account, maxText)))
 	}
 	code := i18n.Raw(p.Code)
 	confirm := slack.NewButtonBlockElement(ActionConfirm, p.Code, plain(word(i18n.SlackButtonSignOut))).WithStyle(slack.StyleDanger)
@@ -199,7 +200,7 @@ func promptMessage(lang *i18n.Printer, p bot.Prompt, now time.Time) message {
 // approvalMessage renders a two-person request for the channel, with
 // Approve and Deny for anyone but the requester and the target.
 func approvalMessage(lang *i18n.Printer, p bot.Prompt, now time.Time) message {
-	label := bot.TargetLabel(p.Target)
+	label, one := promptLabel(lang, p), shownTarget(p)
 	expires := lang.Until(p.ExpiresAt, now)
 	word := func(k i18n.Key) string { return say(lang, i18n.M(k), maxText) }
 	var blocks []slack.Block
@@ -208,11 +209,11 @@ func approvalMessage(lang *i18n.Printer, p bot.Prompt, now time.Time) message {
 	}
 	blocks = append(blocks, section(mention(p.Requester)+" "+say(lang, i18n.M(i18n.SlackApprovalQuestion, label), maxText-100)))
 	fields := []*slack.TextBlockObject{field(word(i18n.SlackFieldUser), label)}
-	if p.Target.Title != "" {
-		fields = append(fields, field(word(i18n.SlackFieldTitle), p.Target.Title))
+	if one.Title != "" {
+		fields = append(fields, field(word(i18n.SlackFieldTitle), one.Title))
 	}
-	if !p.Target.Via.IsZero() {
-		fields = append(fields, field(word(i18n.SlackFieldVia), lang.Text(p.Target.Via)))
+	if !one.Via.IsZero() {
+		fields = append(fields, field(word(i18n.SlackFieldVia), lang.Text(one.Via)))
 	}
 	reason := p.Reason
 	if reason == "" {
@@ -221,8 +222,9 @@ func approvalMessage(lang *i18n.Printer, p bot.Prompt, now time.Time) message {
 	fields = append(fields, mrkdwn("*"+word(i18n.SlackFieldRequester)+"*\n"+mention(p.Requester)),
 		field(word(i18n.SlackFieldReason), reason), field(word(i18n.SlackFieldExpires), expires), field(word(i18n.SlackFieldRequest), p.RequestID))
 	blocks = append(blocks, slack.NewSectionBlock(nil, fields, nil))
-	if !p.Target.Warning.IsZero() {
-		blocks = append(blocks, section(":warning: "+say(lang, p.Target.Warning, maxText-12)))
+	blocks = append(blocks, listBlocks(lang, ls(bot.PromptLines(p))...)...)
+	if !one.Warning.IsZero() {
+		blocks = append(blocks, section(":warning: "+say(lang, one.Warning, maxText-12)))
 	}
 	approvals := []slack.BlockElement{
 		slack.NewButtonBlockElement(ActionApprove, p.Code, plain(word(i18n.SlackButtonApprove))).WithStyle(slack.StyleDanger),
@@ -241,6 +243,9 @@ func approvalMessage(lang *i18n.Printer, p bot.Prompt, now time.Time) message {
 
 // resultMessage renders the outcome of a confirmed request for the channel.
 func resultMessage(lang *i18n.Printer, r bot.Result) message {
+	if len(r.Each) > 0 {
+		return summaryMessage(lang, r)
+	}
 	head := say(lang, bot.ResultHeadline(r), maxText)
 	word := func(k i18n.Key) string { return say(lang, i18n.M(k), maxText) }
 	reason := r.Reason
