@@ -120,6 +120,12 @@ func Replica(t testing.TB, primary *Redis, args ...string) *Redis {
 		info, err := c.Info(ctx, "replication").Result()
 		return strings.Contains(info, "master_link_status:up"), err
 	})
+	// The primary counts a replica online only once it has acked: until
+	// then a write does not wait for it.
+	primary.waitFor("the primary to see its replica online", startTimeout, func(ctx context.Context, c *redis.Client) (bool, error) {
+		info, err := c.Info(ctx, "replication").Result()
+		return strings.Contains(info, "state=online"), err
+	})
 	return r
 }
 
