@@ -82,7 +82,7 @@ func newApp(cfg *config.Config, withConsole bool, stdin io.Reader, stdout, stder
 	var dt *dingtalk.Client
 	if cfg.DingTalk.Configured() {
 		dt, err = dingtalk.New(dingtalk.Config{
-			APIURL: cfg.DingTalk.APIURL, OAPIURL: cfg.DingTalk.OAPIURL, QPS: cfg.DingTalk.QPS,
+			APIURL: cfg.DingTalk.APIURL, OAPIURL: cfg.DingTalk.OAPIURL, QPS: cfg.DingTalk.QPS, Limiters: a.sharedPace(),
 			ClientID: cfg.DingTalk.ClientID, ClientSecret: cfg.DingTalk.ClientSecret.Reveal(),
 			Logger: log.With("component", "dingtalk"), Observer: a.metrics,
 		})
@@ -148,6 +148,15 @@ func newApp(cfg *config.Config, withConsole bool, stdin io.Reader, stdout, stder
 		}
 	}
 	return a, nil
+}
+
+// sharedPace is the DingTalk budget replicas share, when they share a
+// store: DingTalk's limit is per app, whichever replica calls.
+func (a *app) sharedPace() func(api string) dingtalk.Limiter {
+	if a.state.pace == nil {
+		return nil
+	}
+	return a.state.pace(a.cfg.DingTalk.QPS)
 }
 
 // closeStores closes what newApp opened when it fails half way.

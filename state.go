@@ -6,6 +6,7 @@ import (
 
 	"github.com/signout-bot/signout-bot/bot"
 	"github.com/signout-bot/signout-bot/config"
+	"github.com/signout-bot/signout-bot/dingtalk"
 	"github.com/signout-bot/signout-bot/ops"
 	"github.com/signout-bot/signout-bot/redisstore"
 )
@@ -19,6 +20,9 @@ type state struct {
 	seen  bot.Claimer
 	check ops.Check // nil: nothing to be ready for
 	close func() error
+	// pace gives each DingTalk API a budget shared by every replica; nil:
+	// the client paces this process alone.
+	pace func(qps float64) func(api string) dingtalk.Limiter
 }
 
 // openState picks the store state.redis_url asks for. It makes no
@@ -35,5 +39,8 @@ func openState(cfg config.StateConfig, log *slog.Logger, obs redisstore.Observer
 	if err != nil {
 		return state{}, fmt.Errorf("state.redis_url: %w", err)
 	}
-	return state{store: s, seen: s, check: s.Ping, close: s.Close}, nil
+	pace := func(qps float64) func(string) dingtalk.Limiter {
+		return func(api string) dingtalk.Limiter { return s.Limiter(api, qps) }
+	}
+	return state{store: s, seen: s, check: s.Ping, close: s.Close, pace: pace}, nil
 }

@@ -6,11 +6,14 @@ import (
 	"io"
 	"log/slog"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/signout-bot/signout-bot/bot"
+	"github.com/signout-bot/signout-bot/dingtalk"
 	"github.com/signout-bot/signout-bot/internal/fakedingtalk"
+	"github.com/signout-bot/signout-bot/redisstore"
 )
 
 // BenchmarkBulk200 signs out 200 people in one request against a fake
@@ -61,6 +64,71 @@ func BenchmarkBulk200(b *testing.B) {
 		b.ReportMetric(float64(h.api.Throttled()-before), "throttled-during-run")
 		b.ReportMetric(promptTook.Seconds(), "s-command-to-prompt")
 		b.ReportMetric(float64(h.api.Throttled()), "throttled-total")
+		b.ReportMetric(float64(rss(b))/(1<<20), "RSS-MB")
+	}
+}
+
+// BenchmarkBulkTwoReplicas runs two requests of 50 at once, one on each of
+// two replicas sharing one Redis, against one fake DingTalk enforcing 20
+// calls per second per API: the replicas share DingTalk's budget through
+// the store (redisstore.Limiter), so nothing is throttled and the 100
+// sign-outs take about 5 s. Run it with -benchtime=1x.
+func BenchmarkBulkTwoReplicas(b *testing.B) {
+	const n = 50
+	for range b.N {
+		b.StopTimer()
+		store := benchRedis(b).(*redisstore.Store)
+		var api *fakedingtalk.OpenAPI
+		replica := func() *harness {
+			return newHarnessWithClient(b, func(c *dingtalk.Config) {
+				if api != nil {
+					*c = api.ClientConfig() // both replicas call one DingTalk
+				}
+				c.Limiters = func(op string) dingtalk.Limiter { return store.Limiter(op, 20) }
+			}, func(o *bot.Options) {
+				o.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+				o.Store, o.Parse.MaxTargets = store, n
+			})
+		}
+		a := replica()
+		api = a.api
+		r2 := replica()
+		lists := [2][]string{}
+		for i := range 2 * n {
+			id := fmt.Sprintf("two%03d", i)
+			api.AddUser(fakedingtalk.FakeUser{UserID: id, Name: "Person " + id, Exclusive: true})
+			lists[i%2] = append(lists[i%2], id)
+		}
+		api.LimitQPS(20)
+		prompts := [2]*nullConversation{{}, {}}
+		for i, h := range []*harness{a, r2} {
+			h.handle(slackMsg(invoker, "/signout "+strings.Join(lists[i], ",")+" phishing wave"), prompts[i])
+		}
+		before := api.Throttled()
+		b.StartTimer()
+		start := time.Now()
+		var wg sync.WaitGroup
+		for i, h := range []*harness{a, r2} {
+			wg.Go(func() {
+				h.engine.Confirm(context.Background(), bot.Action{Platform: bot.Slack, User: invoker, Conversation: channel, Code: prompts[i].prompt.Code}, prompts[i])
+			})
+		}
+		wg.Wait()
+		took := time.Since(start)
+		b.StopTimer()
+		seen := map[string]int{}
+		for _, so := range api.SignOuts() {
+			seen[so.UserID]++
+		}
+		for _, l := range lists {
+			for _, id := range l {
+				if seen[id] != 1 {
+					b.Fatalf("%s signed out %d times", id, seen[id])
+				}
+			}
+		}
+		b.ReportMetric(took.Seconds(), "s-both-runs")
+		b.ReportMetric(float64(api.Throttled()-before), "throttled-during-runs")
 		b.ReportMetric(float64(rss(b))/(1<<20), "RSS-MB")
 	}
 }
