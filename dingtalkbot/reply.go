@@ -224,7 +224,6 @@ func resultTitle(r bot.Result) i18n.Key {
 // whatever the chat; the parser takes either language.
 func promptMarkdown(lang *i18n.Printer, p bot.Prompt, now time.Time, direct bool, robotName string) string {
 	var lines []string
-	one := shownTarget(p)
 	add := func(m i18n.Msg) { lines = append(lines, lang.Escaped(m, escapeLine)) }
 	if p.DryRun {
 		add(i18n.M(i18n.DingTalkDryRun))
@@ -234,26 +233,7 @@ func promptMarkdown(lang *i18n.Printer, p bot.Prompt, now time.Time, direct bool
 		question = i18n.DingTalkEnableQuestion
 	}
 	add(i18n.M(question, promptLabel(lang, p)))
-	if one.Title != "" {
-		add(i18n.M(i18n.DingTalkTitleLine, one.Title))
-	}
-	if !one.Via.IsZero() {
-		add(i18n.M(i18n.DingTalkViaLine, one.Via))
-	}
-	if !one.Warning.IsZero() {
-		add(i18n.M(i18n.DingTalkWarningLine, one.Warning))
-	}
-	if !one.Account.IsZero() {
-		add(one.Account)
-	}
-	targets, skipped := bot.PromptLines(p)
-	lines = append(lines, listLines(lang, targets, skipped)...)
-	reason := i18n.M(i18n.NoReason)
-	if p.Reason != "" {
-		reason = i18n.Plain(p.Reason)
-	}
-	add(i18n.M(i18n.DingTalkReasonLine, reason))
-	add(i18n.M(i18n.DingTalkExpiresLine, i18n.Raw(lang.Until(p.ExpiresAt, now)), p.RequestID))
+	lines = append(lines, requestLines(lang, p, now)...)
 	word := func(k i18n.Key) string { return lang.Text(i18n.M(k)) }
 	code := escapeLine(p.Code)
 	confirm, cancel := word(i18n.DingTalkConfirmWord)+" "+code, word(i18n.DingTalkCancelWord)+" "+code
@@ -280,14 +260,12 @@ func promptMarkdown(lang *i18n.Printer, p bot.Prompt, now time.Time, direct bool
 
 // approvalMarkdown is a two-person request for the group: another allowed
 // admin sends "approve CODE" ("批准 CODE"), the requester may withdraw it.
-func approvalMarkdown(lang *i18n.Printer, p bot.Prompt, now time.Time, robotName string) string {
+// requestLines are what a prompt and an approval card both say of the
+// request: the person (or the list), the reason, the expiry.
+func requestLines(lang *i18n.Printer, p bot.Prompt, now time.Time) []string {
 	var lines []string
 	one := shownTarget(p)
 	add := func(m i18n.Msg) { lines = append(lines, lang.Escaped(m, escapeLine)) }
-	if p.DryRun {
-		add(i18n.M(i18n.DingTalkDryRun))
-	}
-	add(i18n.M(i18n.DingTalkApprovalAsk, p.Requester, promptLabel(lang, p)))
 	if one.Title != "" {
 		add(i18n.M(i18n.DingTalkTitleLine, one.Title))
 	}
@@ -297,6 +275,9 @@ func approvalMarkdown(lang *i18n.Printer, p bot.Prompt, now time.Time, robotName
 	if !one.Warning.IsZero() {
 		add(i18n.M(i18n.DingTalkWarningLine, one.Warning))
 	}
+	if !one.Account.IsZero() {
+		add(one.Account)
+	}
 	targets, skipped := bot.PromptLines(p)
 	lines = append(lines, listLines(lang, targets, skipped)...)
 	reason := i18n.M(i18n.NoReason)
@@ -305,6 +286,17 @@ func approvalMarkdown(lang *i18n.Printer, p bot.Prompt, now time.Time, robotName
 	}
 	add(i18n.M(i18n.DingTalkReasonLine, reason))
 	add(i18n.M(i18n.DingTalkExpiresLine, i18n.Raw(lang.Until(p.ExpiresAt, now)), p.RequestID))
+	return lines
+}
+
+func approvalMarkdown(lang *i18n.Printer, p bot.Prompt, now time.Time, robotName string) string {
+	var lines []string
+	add := func(m i18n.Msg) { lines = append(lines, lang.Escaped(m, escapeLine)) }
+	if p.DryRun {
+		add(i18n.M(i18n.DingTalkDryRun))
+	}
+	add(i18n.M(i18n.DingTalkApprovalAsk, p.Requester, promptLabel(lang, p)))
+	lines = append(lines, requestLines(lang, p, now)...)
 	at := ""
 	if robotName != "" {
 		at = "@" + escapeLine(robotName) + " "
