@@ -146,7 +146,7 @@ func noticeMessage(p *i18n.Printer, n bot.Notice) message {
 
 // promptMessage renders the confirmation prompt with its two buttons.
 func promptMessage(lang *i18n.Printer, p bot.Prompt, now time.Time) message {
-	label, one := promptLabel(lang, p), shownTarget(p)
+	label := promptLabel(lang, p)
 	expires := lang.Until(p.ExpiresAt, now)
 	word := func(k i18n.Key) string { return say(lang, i18n.M(k), maxText) }
 	var blocks []slack.Block
@@ -159,28 +159,7 @@ func promptMessage(lang *i18n.Printer, p bot.Prompt, now time.Time) message {
 	}
 	blocks = append(blocks, section(say(lang, i18n.M(question, label), maxText)))
 
-	fields := []*slack.TextBlockObject{field(word(i18n.SlackFieldUser), label)}
-	if one.Title != "" {
-		fields = append(fields, field(word(i18n.SlackFieldTitle), one.Title))
-	}
-	if !one.Via.IsZero() {
-		fields = append(fields, field(word(i18n.SlackFieldVia), lang.Text(one.Via)))
-	}
-	reason := p.Reason
-	if reason == "" {
-		reason = lang.Text(i18n.M(i18n.NoReason))
-	}
-	fields = append(fields, field(word(i18n.SlackFieldReason), reason), field(word(i18n.SlackFieldExpires), expires),
-		field(word(i18n.SlackFieldRequest), p.RequestID))
-	blocks = append(blocks, slack.NewSectionBlock(nil, fields, nil))
-	blocks = append(blocks, listBlocks(lang, ls(bot.PromptLines(p))...)...)
-
-	if !one.Warning.IsZero() {
-		blocks = append(blocks, section(":warning: "+say(lang, one.Warning, maxText-12)))
-	}
-	if !one.Account.IsZero() {
-		blocks = append(blocks, contextText(say(lang, one.Account, maxText)))
-	}
+	blocks = append(blocks, requestBlocks(lang, p, label, expires, false)...)
 	code := i18n.Raw(p.Code)
 	confirm := slack.NewButtonBlockElement(ActionConfirm, p.Code, plain(word(i18n.SlackButtonSignOut))).WithStyle(slack.StyleDanger)
 	buttons := []slack.BlockElement{confirm, slack.NewButtonBlockElement(ActionCancel, p.Code, plain(word(i18n.SlackButtonCancel)))}
@@ -193,21 +172,16 @@ func promptMessage(lang *i18n.Printer, p bot.Prompt, now time.Time) message {
 	if !p.Enable {
 		blocks = append(blocks, contextText(say(lang, i18n.M(i18n.SlackDisableHint, code), maxText)))
 	}
-	text := say(lang, i18n.M(i18n.SlackPromptFallback, label, reason, i18n.Raw(expires), p.RequestID), maxText)
+	text := say(lang, i18n.M(i18n.SlackPromptFallback, label, reasonText(lang, p), i18n.Raw(expires), p.RequestID), maxText)
 	return message{text: text, blocks: blocks}
 }
 
-// approvalMessage renders a two-person request for the channel, with
-// Approve and Deny for anyone but the requester and the target.
-func approvalMessage(lang *i18n.Printer, p bot.Prompt, now time.Time) message {
-	label, one := promptLabel(lang, p), shownTarget(p)
-	expires := lang.Until(p.ExpiresAt, now)
+// requestBlocks are what a prompt and an approval card both say of the
+// request: the person (or the list), who asked (on a card), the reason,
+// the expiry, and what the bot should warn of.
+func requestBlocks(lang *i18n.Printer, p bot.Prompt, label, expires string, withRequester bool) []slack.Block {
+	one := shownTarget(p)
 	word := func(k i18n.Key) string { return say(lang, i18n.M(k), maxText) }
-	var blocks []slack.Block
-	if p.DryRun {
-		blocks = append(blocks, contextText(word(i18n.SlackDryRun)))
-	}
-	blocks = append(blocks, section(mention(p.Requester)+" "+say(lang, i18n.M(i18n.SlackApprovalQuestion, label), maxText-100)))
 	fields := []*slack.TextBlockObject{field(word(i18n.SlackFieldUser), label)}
 	if one.Title != "" {
 		fields = append(fields, field(word(i18n.SlackFieldTitle), one.Title))
@@ -215,17 +189,42 @@ func approvalMessage(lang *i18n.Printer, p bot.Prompt, now time.Time) message {
 	if !one.Via.IsZero() {
 		fields = append(fields, field(word(i18n.SlackFieldVia), lang.Text(one.Via)))
 	}
-	reason := p.Reason
-	if reason == "" {
-		reason = lang.Text(i18n.M(i18n.NoReason))
+	if withRequester {
+		fields = append(fields, mrkdwn("*"+word(i18n.SlackFieldRequester)+"*\n"+mention(p.Requester)))
 	}
-	fields = append(fields, mrkdwn("*"+word(i18n.SlackFieldRequester)+"*\n"+mention(p.Requester)),
-		field(word(i18n.SlackFieldReason), reason), field(word(i18n.SlackFieldExpires), expires), field(word(i18n.SlackFieldRequest), p.RequestID))
-	blocks = append(blocks, slack.NewSectionBlock(nil, fields, nil))
+	fields = append(fields, field(word(i18n.SlackFieldReason), reasonText(lang, p)), field(word(i18n.SlackFieldExpires), expires),
+		field(word(i18n.SlackFieldRequest), p.RequestID))
+	blocks := []slack.Block{slack.NewSectionBlock(nil, fields, nil)}
 	blocks = append(blocks, listBlocks(lang, ls(bot.PromptLines(p))...)...)
 	if !one.Warning.IsZero() {
 		blocks = append(blocks, section(":warning: "+say(lang, one.Warning, maxText-12)))
 	}
+	if !one.Account.IsZero() {
+		blocks = append(blocks, contextText(say(lang, one.Account, maxText)))
+	}
+	return blocks
+}
+
+// reasonText is the request's reason, or words saying none was given.
+func reasonText(lang *i18n.Printer, p bot.Prompt) string {
+	if p.Reason == "" {
+		return lang.Text(i18n.M(i18n.NoReason))
+	}
+	return p.Reason
+}
+
+// approvalMessage renders a two-person request for the channel, with
+// Approve and Deny for anyone but the requester and the target.
+func approvalMessage(lang *i18n.Printer, p bot.Prompt, now time.Time) message {
+	label := promptLabel(lang, p)
+	expires := lang.Until(p.ExpiresAt, now)
+	word := func(k i18n.Key) string { return say(lang, i18n.M(k), maxText) }
+	var blocks []slack.Block
+	if p.DryRun {
+		blocks = append(blocks, contextText(word(i18n.SlackDryRun)))
+	}
+	blocks = append(blocks, section(mention(p.Requester)+" "+say(lang, i18n.M(i18n.SlackApprovalQuestion, label), maxText-100)))
+	blocks = append(blocks, requestBlocks(lang, p, label, expires, true)...)
 	approvals := []slack.BlockElement{
 		slack.NewButtonBlockElement(ActionApprove, p.Code, plain(word(i18n.SlackButtonApprove))).WithStyle(slack.StyleDanger),
 		slack.NewButtonBlockElement(ActionDeny, p.Code, plain(word(i18n.SlackButtonDeny))),
@@ -237,7 +236,7 @@ func approvalMessage(lang *i18n.Printer, p bot.Prompt, now time.Time) message {
 		slack.NewActionBlock(ApprovalsBlock, approvals...),
 		contextText(say(lang, i18n.M(i18n.SlackApprovalHow, p.Requester, i18n.Raw(p.Code)), maxText)),
 	)
-	text := say(lang, i18n.M(i18n.SlackApprovalFallback, p.Requester, label, reason, i18n.Raw(expires), p.RequestID), maxText)
+	text := say(lang, i18n.M(i18n.SlackApprovalFallback, p.Requester, label, reasonText(lang, p), i18n.Raw(expires), p.RequestID), maxText)
 	return message{text: text, blocks: blocks}
 }
 
