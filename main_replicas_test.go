@@ -791,3 +791,40 @@ func TestReplicasRedisPasswordStaysSecret(t *testing.T) {
 		t.Fatalf("no log line about the store being down, so nothing was tested:\n%s", seen["stderr"])
 	}
 }
+
+// 9. Slack retries an event that one replica already handled; the copy
+// reaches the other replica, which acks it and ignores it (spec section 8).
+func TestReplicasEventRetryIgnored(t *testing.T) {
+	d := newDeployment(t, sharedRedis(t))
+	a, b := d.replica("bot-a", slackOnly), d.replica("bot-b", slackOnly)
+	ctx := replicaCtx(t)
+	d.startAll(ctx, a, b)
+
+	event := deliveryID("Ev")
+	mention := func(r *replica) string {
+		t.Helper()
+		env, _, err := r.slack.SendMention(fakeslack.Mention{EnvelopeID: deliveryID("env"), EventID: event, ChannelID: "C1",
+			UserID: "U1ALLOWED", Text: "<@" + fakeslack.BotUserID + "> signout alice lost phone"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return env
+	}
+	mention(a)
+	if _, err := a.slack.WaitCalls(ctx, "chat.postEphemeral", 1); err != nil {
+		t.Fatalf("bot-a showed no prompt: %v\nstderr: %s", err, a.p.stderr)
+	}
+	retry := mention(b)
+	if _, err := b.slack.WaitAck(ctx, retry); err != nil {
+		t.Fatalf("bot-b did not ack the retry: %v", err)
+	}
+	if err := b.p.stderr.Wait(ctx, "redelivered event ignored"); err != nil {
+		t.Fatalf("bot-b did not ignore the retry: %v\nstderr: %s", err, b.p.stderr)
+	}
+	stopAll(a, b)
+	if n := len(b.slack.Calls("chat.postEphemeral")); n != 0 {
+		t.Fatalf("bot-b answered the retry %d times", n)
+	}
+	a.wantAudit("requested")
+	b.wantAudit("")
+}
