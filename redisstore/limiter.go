@@ -36,12 +36,13 @@ type Limiter struct {
 	interval time.Duration
 	local    *rate.Limiter
 	log      *slog.Logger
+	warn     rate.Sometimes // a bulk run with Redis down does not log every call
 }
 
 // Limiter returns the shared budget of api at qps calls a second.
 func (s *Store) Limiter(api string, qps float64) *Limiter {
 	return &Limiter{s: s, key: s.prefix + "pace:" + api, interval: time.Duration(float64(time.Second) / qps),
-		local: rate.NewLimiter(rate.Limit(qps), 1), log: s.log}
+		local: rate.NewLimiter(rate.Limit(qps), 1), log: s.log, warn: rate.Sometimes{Interval: 10 * time.Second}}
 }
 
 // Reserve takes the next slot and says how long until it.
@@ -61,7 +62,9 @@ func (l *Limiter) Reserve(ctx context.Context) (_ time.Duration, err error) {
 func (l *Limiter) Wait(ctx context.Context) error {
 	d, err := l.Reserve(ctx)
 	if err != nil {
-		l.log.Warn("state store: the shared DingTalk budget is unreachable; pacing this replica alone", "err", err)
+		l.warn.Do(func() {
+			l.log.Warn("state store: the shared DingTalk budget is unreachable; pacing this replica alone", "err", err)
+		})
 		return l.local.Wait(ctx)
 	}
 	if d == 0 {
